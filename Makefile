@@ -1,0 +1,73 @@
+# tlbbench: `make` builds, `make bench` runs the quick sweep, `make test` runs every test.
+CC ?= gcc
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -pthread -MMD -MP
+GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+CPPFLAGS += -DTLBBENCH_GIT_REV='"$(GIT_REV)"'
+LDLIBS := -lpfm -ljansson -lgsl -lgslcblas -lm -pthread
+
+# Debian packages the build, the tests and the plots need (libpfm4 has no pkg-config file).
+DEBIAN_PACKAGES := libpfm4-dev libhwloc-dev gnuplot-nox libinih-dev libjansson-dev libgsl-dev libcmocka-dev
+
+LIB_SRC := $(wildcard lib/*.c)
+BENCH_SRC := $(wildcard bench/*.c)
+OBJ := $(patsubst %.c,build/%.o,tlbbench.c $(LIB_SRC) $(BENCH_SRC))
+LIB_OBJ := $(patsubst %.c,build/%.o,$(LIB_SRC) $(BENCH_SRC))
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
+
+BENCH_ARGS ?= --op munmap,madv_dontneed,exit --backing anon,shmem --touch dirty,clean \
+	--cpus 1,all --size $(BENCH_SIZE) --iterations 5 --warmup 1
+
+.PHONY: all deps bench test unit integration clean
+
+all: tlbbench
+
+tlbbench: $(OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+build/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+build/tests/%: tests/unit/%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Ilib -o $@ $^ $(LDLIBS) -lcmocka
+
+# Install only the Debian packages that are missing.
+deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" != 0 ]; then \
+			echo "tlbbench: missing Debian packages:$$missing; run 'make deps' as root" >&2; exit 1; \
+		fi; \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+# 1 GiB per case, less when memory is short (each case holds one mapping at a time).
+BENCH_SIZE = $(shell awk '/MemAvailable/ { print ($$2 > 4 * 1048576) ? "1G" : "256M" }' /proc/meminfo)
+
+bench: deps
+	$(MAKE) tlbbench
+	./tlbbench run $(BENCH_ARGS) -o results/bench
+
+unit: deps
+	$(MAKE) $(UNIT_BIN)
+	@for t in $(UNIT_BIN); do $$t || exit 1; done
+
+integration: deps
+	$(MAKE) tlbbench
+	prove -v tests/integration/
+
+test: deps
+	$(MAKE) tlbbench $(UNIT_BIN)
+	@for t in $(UNIT_BIN); do $$t || exit 1; done
+	prove tests/integration/
+
+clean:
+	rm -rf build tlbbench
+
+-include $(OBJ:.o=.d)

@@ -1,0 +1,58 @@
+/* A workload is one teardown operation. Each fills one struct workload; the
+ * harness (lib/harness.c) owns threads, placement, counters and timing. */
+#ifndef TLBBENCH_WORKLOAD_H
+#define TLBBENCH_WORKLOAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../lib/mapping.h"
+#include "../lib/remote.h"
+
+/* One point of a sweep: what to tear down, how big, with how many CPUs. */
+struct case_params {
+	const struct workload *workload;
+	enum backing backing;
+	enum touch touch;
+	size_t size;
+	int cpus;                 /* measuring thread + cpus-1 remote threads */
+	enum remote_mode remote;
+	const char *file_dir;
+};
+
+struct wl_ctx {
+	const struct case_params *params;
+	int measure_cpu;
+	const int *remote_cpus;   /* cpus-1 entries */
+	struct mapping map;
+	pid_t measured_pid;       /* task the per-thread counters follow: 0 = the harness's thread */
+	uint64_t op_start_ns;     /* set by workloads that stamp the op's start themselves */
+	void *priv;
+	char why[512];            /* reason for a -1 from setup or run_once */
+};
+
+struct workload {
+	const char *name;
+	const char *description;
+	bool owns_remote_threads; /* the workload starts them itself (in a child) */
+	/* Map and touch; not timed. -1 with ctx->why: the case is refused. */
+	int (*setup)(struct wl_ctx *ctx);
+	/* The timed operation. */
+	int (*run_once)(struct wl_ctx *ctx);
+	void (*teardown)(struct wl_ctx *ctx);
+	/* Optional reference timed alone each sample (exit with no mapping). */
+	int (*baseline)(struct wl_ctx *ctx, uint64_t *ns);
+	const char *baseline_label;
+};
+
+extern const struct workload *const workloads[];
+extern const int workload_count;
+
+const struct workload *workload_find(const char *name);
+
+/* Setup and teardown shared by the in-process workloads: the case's mapping. */
+int workload_map_setup(struct wl_ctx *ctx);
+void workload_map_teardown(struct wl_ctx *ctx);
+
+#endif

@@ -1,0 +1,35 @@
+/* The workload table: adding a workload is one file in bench/ and one line here. */
+#include <string.h>
+
+#include "workload.h"
+
+extern const struct workload workload_munmap;
+extern const struct workload workload_madv_dontneed;
+extern const struct workload workload_exit;
+
+const struct workload *const workloads[] = {
+	&workload_munmap,
+	&workload_madv_dontneed,
+	&workload_exit,
+};
+const int workload_count = sizeof(workloads) / sizeof(workloads[0]);
+
+const struct workload *workload_find(const char *name)
+{
+	for (int i = 0; i < workload_count; i++)
+		if (strcmp(workloads[i]->name, name) == 0)
+			return workloads[i];
+	return NULL;
+}
+
+int workload_map_setup(struct wl_ctx *ctx)
+{
+	const struct case_params *p = ctx->params;
+
+	return mapping_create(&ctx->map, p->backing, p->touch, p->size, p->file_dir, ctx->why, sizeof(ctx->why));
+}
+
+void workload_map_teardown(struct wl_ctx *ctx)
+{
+	mapping_destroy(&ctx->map);
+}

@@ -1,0 +1,141 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define PAGE 4096ull
+#define MEMORY_MARGIN_MIN (512ull << 20)
+
+int parse_size(const char *text, size_t *bytes, char *why, size_t len)
+{
+	char *end;
+	double value, scale = 1;
+
+	errno = 0;
+	value = strtod(text, &end);
+	if (end == text || errno || !isfinite(value) || value < 0 || isspace((unsigned char)*text)) {
+		snprintf(why, len, "bad size '%s': want a number with an optional K, M or G suffix", text);
+		return -1;
+	}
+	switch (toupper((unsigned char)*end)) {
+	case 'K': scale = 1024.0; end++; break;
+	case 'M': scale = 1024.0 * 1024; end++; break;
+	case 'G': scale = 1024.0 * 1024 * 1024; end++; break;
+	case 'T': scale = 1024.0 * 1024 * 1024 * 1024; end++; break;
+	default: break;
+	}
+	if (*end == 'i' || *end == 'B') /* accept 1GiB, 1GB, 1G */
+		end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
+	if (*end) {
+		snprintf(why, len, "bad size '%s': unknown suffix '%s'", text, end);
+		return -1;
+	}
+	value *= scale;
+	if (value < 1) {
+		snprintf(why, len, "bad size '%s': must be above zero", text);
+		return -1;
+	}
+	if (value >= 0x1p63) {
+		snprintf(why, len, "bad size '%s': too large", text);
+		return -1;
+	}
+	if (fmod(value, (double)PAGE) != 0) {
+		snprintf(why, len, "bad size '%s': must be a whole number of 4 KiB pages", text);
+		return -1;
+	}
+	*bytes = (size_t)value;
+	return 0;
+}
+
+int split_list(char *text, char **items, int max)
+{
+	int n = 0;
+
+	for (char *save = NULL, *tok = strtok_r(text, ",", &save); tok && n < max; tok = strtok_r(NULL, ",", &save))
+		items[n++] = tok;
+	return n;
+}
+
+static int parse_cpu_count(const char *text, int max, int *count, char *why, size_t len)
+{
+	char *end;
+	long v;
+
+	if (strcmp(text, "all") == 0) {
+		*count = max;
+		return 0;
+	}
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (end == text || *end || errno || v < 1) {
+		snprintf(why, len, "bad CPU count '%s': want a number from 1, or 'all'", text);
+		return -1;
+	}
+	if (v > max) {
+		snprintf(why, len, "--cpus %ld: only %d CPUs are available to this process", v, max);
+		return -1;
+	}
+	*count = (int)v;
+	return 0;
+}
+
+int parse_cpu_counts(const char *text, int max, int *counts, int *n, char *why, size_t len)
+{
+	char copy[256], *items[LIST_MAX];
+	int nitems;
+
+	snprintf(copy, sizeof(copy), "%s", text);
+	nitems = split_list(copy, items, LIST_MAX);
+	*n = 0;
+	if (!nitems) {
+		snprintf(why, len, "empty --cpus");
+		return -1;
+	}
+	for (int i = 0; i < nitems; i++) {
+		char *dash = strchr(items[i], '-');
+		int lo, hi;
+
+		if (dash) {
+			*dash = '\0';
+			if (parse_cpu_count(items[i], max, &lo, why, len) < 0 ||
+			    parse_cpu_count(dash + 1, max, &hi, why, len) < 0)
+				return -1;
+		} else if (parse_cpu_count(items[i], max, &lo, why, len) < 0) {
+			return -1;
+		} else {
+			hi = lo;
+		}
+		for (int c = lo; c <= hi && *n < LIST_MAX; c++)
+			counts[(*n)++] = c;
+	}
+	return 0;
+}
+
+int size_fits_memory(size_t bytes, char *why, size_t len)
+{
+	char *meminfo = read_text_file("/proc/meminfo");
+	char *line = meminfo ? strstr(meminfo, "MemAvailable:") : NULL;
+	uint64_t avail, margin;
+
+	if (!line) {
+		free(meminfo);
+		return 0; /* can't tell: let the kernel decide */
+	}
+	avail = strtoull(line + strlen("MemAvailable:"), NULL, 10) * 1024;
+	free(meminfo);
+	margin = avail / 20 > MEMORY_MARGIN_MIN ? avail / 20 : MEMORY_MARGIN_MIN;
+	if (bytes + margin > avail) {
+		snprintf(why, len, "size %zu MiB is larger than this machine can hold: MemAvailable is %" PRIu64
+			 " MiB and %" PRIu64 " MiB are kept free", bytes >> 20, avail >> 20, margin >> 20);
+		return -1;
+	}
+	return 0;
+}

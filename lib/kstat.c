@@ -1,0 +1,382 @@
+#define _GNU_SOURCE
+#include "kstat.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <linux/perf_event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define TRACEFS_DEFAULT "/sys/kernel/tracing"
+#define LOCAL_MM_NAME "local_mm_shootdown"
+
+const char *const vmstat_tlb_names[VMSTAT_TLB_COUNT] = {
+	"nr_tlb_remote_flush", "nr_tlb_remote_flush_received",
+	"nr_tlb_local_flush_all", "nr_tlb_local_flush_one",
+};
+
+static const char *next_line(const char *line)
+{
+	const char *nl = strchr(line, '\n');
+
+	return nl ? nl + 1 : NULL;
+}
+
+/* "local MM shootdown" -> "local_mm_shootdown": names usable as JSON keys and CSV columns. */
+static void reason_key(const char *from, size_t n, char *to, size_t len)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < n && j + 1 < len; i++)
+		to[j++] = isalnum((unsigned char)from[i]) ? (char)tolower((unsigned char)from[i]) : '_';
+	to[j] = '\0';
+}
+
+int tlb_reasons_parse(const char *text, struct tlb_reasons *out)
+{
+	const char *p = strstr(text, "__print_symbolic(REC->reason");
+	const char *pages = strstr(text, " pages;");
+
+	memset(out, 0, sizeof(*out));
+	out->local_mm = -1;
+	out->pages_signed = pages && strncmp(strstr(pages, "signed:") ? strstr(pages, "signed:") : "", "signed:1", 8) == 0;
+	if (!p)
+		return -1;
+	while ((p = strchr(p, '{')) && out->count < TLB_REASON_MAX) {
+		int code, used = 0;
+		const char *q, *end;
+
+		if (sscanf(p, "{ %d , \"%n", &code, &used) < 1 || !used)
+			break;
+		q = p + used;
+		end = strchr(q, '"');
+		if (!end)
+			break;
+		out->code[out->count] = code;
+		reason_key(q, (size_t)(end - q), out->name[out->count], sizeof(out->name[0]));
+		if (strcmp(out->name[out->count], LOCAL_MM_NAME) == 0)
+			out->local_mm = out->count;
+		out->count++;
+		p = end;
+	}
+	return out->count ? 0 : -1;
+}
+
+int interrupts_parse_tlb(const char *text, uint64_t *per_cpu, int max_cpus)
+{
+	int col_cpu[KSTAT_MAX_CPUS], cols = 0;
+	const char *line = text, *p;
+
+	/* The header names the CPU of each column: CPU0 CPU1 ... (offline CPUs are absent). */
+	for (p = line; *p && *p != '\n' && cols < KSTAT_MAX_CPUS;) {
+		int cpu, used;
+
+		if (sscanf(p, " CPU%d%n", &cpu, &used) == 1) {
+			col_cpu[cols++] = cpu;
+			p += used;
+		} else {
+			p++;
+		}
+	}
+	for (line = next_line(line); line; line = next_line(line)) {
+		const char *s = line + strspn(line, " ");
+
+		if (strncmp(s, "TLB:", 4) != 0)
+			continue;
+		s += 4;
+		for (int c = 0; c < cols; c++) {
+			char *end;
+			unsigned long long v = strtoull(s, &end, 10);
+
+			if (end == s)
+				return -1;
+			if (col_cpu[c] < max_cpus)
+				per_cpu[col_cpu[c]] = v;
+			s = end;
+		}
+		return 0;
+	}
+	return -1;
+}
+
+int vmstat_parse_tlb(const char *text, uint64_t *values)
+{
+	int found = 0;
+
+	for (const char *line = text; line && *line; line = next_line(line))
+		for (int i = 0; i < VMSTAT_TLB_COUNT; i++) {
+			size_t n = strlen(vmstat_tlb_names[i]);
+
+			if (strncmp(line, vmstat_tlb_names[i], n) == 0 && line[n] == ' ') {
+				values[i] = strtoull(line + n, NULL, 10);
+				found++;
+			}
+		}
+	return found == VMSTAT_TLB_COUNT ? 0 : -1;
+}
+
+int tracefs_find(const char *text, char *path, int len)
+{
+	for (const char *line = text; line && *line; line = next_line(line)) {
+		char dev[64], dir[256], type[32];
+
+		if (sscanf(line, "%63s %255s %31s", dev, dir, type) == 3 && strcmp(type, "tracefs") == 0) {
+			snprintf(path, (size_t)len, "%s", dir);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Find tracefs, mounting it at the usual place when it isn't mounted. */
+static int tracefs_ready(struct kstat *k)
+{
+	char *mounts = read_text_file("/proc/self/mounts");
+	int found = mounts ? tracefs_find(mounts, k->tracefs, sizeof(k->tracefs)) : -1;
+
+	free(mounts);
+	if (found == 0)
+		return 0;
+	if (mount("nodev", TRACEFS_DEFAULT, "tracefs", 0, NULL) < 0) {
+		snprintf(k->tracepoint_unsupported, UNSUPPORTED_LEN, "tracefs is not mounted and mounting it failed: %s",
+			 strerror(errno));
+		return -1;
+	}
+	snprintf(k->tracefs, sizeof(k->tracefs), "%s", TRACEFS_DEFAULT);
+	return 0;
+}
+
+static int tracepoint_load(struct kstat *k)
+{
+	char path[256];
+	long id;
+	char *format;
+
+	if (tracefs_ready(k) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/events/tlb/tlb_flush/id", k->tracefs);
+	if (read_long_file(path, &id) < 0) {
+		snprintf(k->tracepoint_unsupported, UNSUPPORTED_LEN, "no tlb:tlb_flush tracepoint (%s: %s)", path,
+			 strerror(errno));
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/events/tlb/tlb_flush/format", k->tracefs);
+	format = read_text_file(path);
+	if (!format || tlb_reasons_parse(format, &k->reasons) < 0) {
+		snprintf(k->tracepoint_unsupported, UNSUPPORTED_LEN, "cannot read the reasons from %s", path);
+		free(format);
+		return -1;
+	}
+	free(format);
+	k->tracepoint_id = (int)id;
+	return 0;
+}
+
+static int open_filtered(struct kstat *k, int cpu, int leader, const char *filter)
+{
+	struct perf_event_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_TRACEPOINT;
+	attr.config = (uint64_t)k->tracepoint_id;
+	attr.disabled = leader < 0;
+	attr.read_format = PERF_FORMAT_GROUP | PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
+	fd = (int)syscall(SYS_perf_event_open, &attr, -1, cpu, leader, PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (ioctl(fd, PERF_EVENT_IOC_SET_FILTER, filter) < 0) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+static int counters_per_cpu(const struct kstat *k)
+{
+	return k->reasons.count + (k->reasons.local_mm >= 0);
+}
+
+/* One group per CPU: a counter per reason, plus the initiated full flushes. */
+static int open_cpu_group(struct kstat *k, int idx)
+{
+	int n = counters_per_cpu(k), *fds = &k->group_fd[idx * n];
+	char filter[96];
+
+	for (int i = 0; i < n; i++) {
+		if (i < k->reasons.count)
+			snprintf(filter, sizeof(filter), "reason == %d", k->reasons.code[i]);
+		else
+			snprintf(filter, sizeof(filter), "reason == %d && pages == %s",
+				 k->reasons.code[k->reasons.local_mm], k->reasons.pages_signed ? "-1" : "18446744073709551615");
+		fds[i] = open_filtered(k, k->cpu[idx], i ? fds[0] : -1, filter);
+		if (fds[i] < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void close_groups(struct kstat *k)
+{
+	int total = k->ncpus * (k->tracepoint_id >= 0 ? counters_per_cpu(k) : 0);
+
+	for (int i = 0; k->group_fd && i < total; i++)
+		if (k->group_fd[i] >= 0)
+			close(k->group_fd[i]);
+	free(k->group_fd);
+	k->group_fd = NULL;
+}
+
+static void tracepoint_open(struct kstat *k)
+{
+	long paranoid = -9;
+	int n;
+
+	k->tracepoint_id = -1;
+	if (tracepoint_load(k) < 0)
+		return;
+	n = counters_per_cpu(k);
+	k->group_fd = malloc(sizeof(int) * (size_t)(k->ncpus * n));
+	for (int i = 0; k->group_fd && i < k->ncpus * n; i++)
+		k->group_fd[i] = -1;
+	for (int c = 0; k->group_fd && c < k->ncpus; c++) {
+		if (open_cpu_group(k, c) == 0)
+			continue;
+		read_long_file("/proc/sys/kernel/perf_event_paranoid", &paranoid);
+		snprintf(k->tracepoint_unsupported, UNSUPPORTED_LEN,
+			 "perf_event_open(tlb:tlb_flush, cpu %d): %s (perf_event_paranoid is %ld; needs root or -1)",
+			 k->cpu[c], strerror(errno), paranoid);
+		close_groups(k);
+		k->tracepoint_id = -1;
+		return;
+	}
+}
+
+void kstat_open(struct kstat *k)
+{
+	uint64_t scratch[KSTAT_MAX_CPUS], vm[VMSTAT_TLB_COUNT];
+	long online = sysconf(_SC_NPROCESSORS_CONF);
+	char *text;
+
+	memset(k, 0, sizeof(*k));
+	for (int cpu = 0; cpu < online && cpu < KSTAT_MAX_CPUS; cpu++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
+		long up = 1;
+
+		if (access(path, F_OK) == 0 && read_long_file(path, &up) == 0 && !up)
+			continue;
+		k->cpu[k->ncpus++] = cpu;
+	}
+	tracepoint_open(k);
+	text = read_text_file("/proc/interrupts");
+	k->have_interrupts = text && interrupts_parse_tlb(text, scratch, KSTAT_MAX_CPUS) == 0;
+	free(text);
+	text = read_text_file("/proc/vmstat");
+	k->have_vmstat = text && vmstat_parse_tlb(text, vm) == 0;
+	free(text);
+}
+
+void kstat_close(struct kstat *k)
+{
+	close_groups(k);
+}
+
+void kstat_report_unsupported(const struct kstat *k)
+{
+	if (k->tracepoint_id < 0)
+		fprintf(stderr, "tlbbench: tlb:tlb_flush counts not supported: %s\n", k->tracepoint_unsupported);
+	else if (k->reasons.local_mm < 0)
+		fprintf(stderr, "tlbbench: initiated flushes not supported: tlb:tlb_flush has no "
+				"'local MM shootdown' reason\n");
+	if (!k->have_interrupts)
+		fprintf(stderr, "tlbbench: shootdown IPIs not supported: no TLB line in /proc/interrupts\n");
+	if (!k->have_vmstat)
+		fprintf(stderr, "tlbbench: /proc/vmstat nr_tlb_* not supported: kernel built without "
+				"CONFIG_DEBUG_TLBFLUSH\n");
+}
+
+static void read_proc_counters(struct kstat *k, uint64_t *irq, uint64_t *vm)
+{
+	char *text;
+
+	if (k->have_interrupts) {
+		text = read_text_file("/proc/interrupts");
+		memset(irq, 0, sizeof(uint64_t) * KSTAT_MAX_CPUS);
+		if (!text || interrupts_parse_tlb(text, irq, KSTAT_MAX_CPUS) < 0)
+			k->have_interrupts = false;
+		free(text);
+	}
+	if (k->have_vmstat) {
+		text = read_text_file("/proc/vmstat");
+		if (!text || vmstat_parse_tlb(text, vm) < 0)
+			k->have_vmstat = false;
+		free(text);
+	}
+}
+
+void kstat_start(struct kstat *k)
+{
+	int n = k->tracepoint_id >= 0 ? counters_per_cpu(k) : 0;
+
+	read_proc_counters(k, k->irq_before, k->vmstat_before);
+	for (int c = 0; n && c < k->ncpus; c++) {
+		ioctl(k->group_fd[c * n], PERF_EVENT_IOC_RESET, PERF_IOC_FLAG_GROUP);
+		ioctl(k->group_fd[c * n], PERF_EVENT_IOC_ENABLE, PERF_IOC_FLAG_GROUP);
+	}
+}
+
+static bool read_groups(struct kstat *k, struct kstat_sample *out)
+{
+	int n = counters_per_cpu(k);
+	uint64_t buf[3 + TLB_REASON_MAX + 1];
+
+	for (int c = 0; c < k->ncpus; c++)
+		ioctl(k->group_fd[c * n], PERF_EVENT_IOC_DISABLE, PERF_IOC_FLAG_GROUP);
+	for (int c = 0; c < k->ncpus; c++) {
+		ssize_t want = (ssize_t)sizeof(uint64_t) * (3 + n);
+
+		if (read(k->group_fd[c * n], buf, sizeof(buf)) != want || buf[0] != (uint64_t)n)
+			return false;
+		/* buf: nr, time_enabled, time_running, values; tracepoints never multiplex. */
+		for (int i = 0; i < k->reasons.count; i++)
+			out->by_reason[i] += buf[3 + i];
+		if (k->reasons.local_mm >= 0) {
+			out->flushes += buf[3 + k->reasons.local_mm];
+			out->flushes_full += buf[3 + k->reasons.count];
+		}
+	}
+	return true;
+}
+
+void kstat_stop(struct kstat *k, struct kstat_sample *out)
+{
+	uint64_t irq_after[KSTAT_MAX_CPUS], vm_after[VMSTAT_TLB_COUNT];
+
+	memset(out, 0, sizeof(*out));
+	if (k->tracepoint_id >= 0)
+		out->tracepoint_ok = read_groups(k, out);
+	out->flushes_ok = out->tracepoint_ok && k->reasons.local_mm >= 0;
+	read_proc_counters(k, irq_after, vm_after);
+	out->interrupts_ok = k->have_interrupts;
+	for (int c = 0; out->interrupts_ok && c < k->ncpus; c++) {
+		int cpu = k->cpu[c];
+
+		out->ipis_cpu[cpu] = irq_after[cpu] - k->irq_before[cpu];
+		out->ipis += out->ipis_cpu[cpu];
+	}
+	out->vmstat_ok = k->have_vmstat;
+	for (int i = 0; out->vmstat_ok && i < VMSTAT_TLB_COUNT; i++)
+		out->vmstat[i] = vm_after[i] - k->vmstat_before[i];
+}

@@ -1,0 +1,68 @@
+/* Kernel-side flush statistics for one sample: the tlb:tlb_flush tracepoint
+ * counted per CPU by reason, the TLB line of /proc/interrupts, and the
+ * /proc/vmstat nr_tlb_* counters (CONFIG_DEBUG_TLBFLUSH only). */
+#ifndef TLBBENCH_KSTAT_H
+#define TLBBENCH_KSTAT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define TLB_REASON_MAX 16
+#define KSTAT_MAX_CPUS 1024
+#define VMSTAT_TLB_COUNT 4
+#define UNSUPPORTED_LEN 400
+
+/* The reasons a kernel's tlb_flush tracepoint knows, from its format file. */
+struct tlb_reasons {
+	int count;
+	int code[TLB_REASON_MAX];
+	char name[TLB_REASON_MAX][40]; /* "local MM shootdown" -> "local_mm_shootdown" */
+	int local_mm; /* index of the reason a CPU records for a flush it initiates; -1 if absent */
+	bool pages_signed;
+};
+
+struct kstat {
+	char tracefs[128];
+	int tracepoint_id;
+	struct tlb_reasons reasons;
+	char tracepoint_unsupported[UNSUPPORTED_LEN]; /* empty when the counters work */
+	int ncpus;
+	int cpu[KSTAT_MAX_CPUS];
+	int *group_fd; /* per CPU: leader, reason 1..n-1, then initiated full flushes */
+	bool have_interrupts, have_vmstat;
+	uint64_t irq_before[KSTAT_MAX_CPUS];
+	uint64_t vmstat_before[VMSTAT_TLB_COUNT];
+};
+
+struct kstat_sample {
+	bool tracepoint_ok, flushes_ok, interrupts_ok, vmstat_ok;
+	uint64_t by_reason[TLB_REASON_MAX]; /* all CPUs */
+	uint64_t flushes;                   /* initiated: the local_mm reason */
+	uint64_t flushes_full;              /* initiated flushes of the whole TLB (pages = -1) */
+	uint64_t ipis;                      /* TLB shootdowns received, all CPUs */
+	uint64_t ipis_cpu[KSTAT_MAX_CPUS];  /* indexed by CPU number */
+	uint64_t vmstat[VMSTAT_TLB_COUNT];
+};
+
+extern const char *const vmstat_tlb_names[VMSTAT_TLB_COUNT];
+
+/* Open everything that can be opened; what can't is recorded, never fatal. */
+void kstat_open(struct kstat *k);
+void kstat_close(struct kstat *k);
+/* Bracket the op: counters reset and enabled, proc files read. */
+void kstat_start(struct kstat *k);
+void kstat_stop(struct kstat *k, struct kstat_sample *out);
+
+/* Say once, on stderr, which counters are not supported and why. */
+void kstat_report_unsupported(const struct kstat *k);
+
+/* Parsers, exposed for tests. */
+int tlb_reasons_parse(const char *format_text, struct tlb_reasons *out);
+/* TLB row of /proc/interrupts into per_cpu[cpu number]; -1 if there is none. */
+int interrupts_parse_tlb(const char *text, uint64_t *per_cpu, int max_cpus);
+/* nr_tlb_* values in vmstat_tlb_names order; -1 if the kernel has none. */
+int vmstat_parse_tlb(const char *text, uint64_t *values);
+/* Mount point of tracefs in /proc/self/mounts text, or -1. */
+int tracefs_find(const char *mounts_text, char *path, int len);
+
+#endif

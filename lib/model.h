@@ -1,0 +1,28 @@
+/* The kernel's expected flush count for a case, from ../shared/KERNEL-NOTES.md
+ * (x86-64, 4 KiB pages) and what a probe of the running kernel shows: the
+ * suite checks itself against it. */
+#ifndef TLBBENCH_MODEL_H
+#define TLBBENCH_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mapping.h"
+
+/* Pages one mmu_gather batch chain holds before it must flush (6.12). */
+#define MMU_GATHER_BATCH_PAGES 9678
+
+struct kernel_model {
+	/* CONFIG_PT_RECLAIM (6.14+): MADV_DONTNEED frees emptied page tables,
+	 * which costs one more flush at the end, as munmap has. */
+	bool dontneed_frees_page_tables;
+};
+
+/* Probe the running kernel (a few MiB mapped and zapped; not timed). */
+void model_probe(struct kernel_model *km);
+
+/* Expected initiated flushes for op ("munmap", "madv_dontneed") on a 2 MiB
+ * aligned mapping; -1 where the model makes no prediction (exit). */
+long model_flushes(const struct kernel_model *km, const char *op, enum backing b, enum touch t, size_t size);
+
+#endif

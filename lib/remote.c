@@ -1,0 +1,187 @@
+#define _GNU_SOURCE
+#include "remote.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SYNC_TIMEOUT_NS (10ull * 1000000000ull)
+#define PAGE 4096ul
+
+static const char *const mode_names[REMOTE_MODE_COUNT] = {
+	[REMOTE_SPIN] = "spin", [REMOTE_TOUCH] = "touch", [REMOTE_IDLE] = "idle",
+};
+
+const char *remote_mode_name(enum remote_mode m) { return mode_names[m]; }
+
+int remote_mode_from_name(const char *name)
+{
+	for (int i = 0; i < REMOTE_MODE_COUNT; i++)
+		if (strcmp(mode_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+int pin_self(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+int allowed_cpus(int *cpus, int max)
+{
+	cpu_set_t set;
+	int n = 0;
+
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return 0;
+	for (int cpu = 0; cpu < CPU_SETSIZE && n < max; cpu++)
+		if (CPU_ISSET(cpu, &set))
+			cpus[n++] = cpu;
+	return n;
+}
+
+static void load_region(struct remote_set *set)
+{
+	const volatile char *addr = atomic_load(&set->touch_addr);
+	size_t len = atomic_load(&set->touch_len);
+	char sink = 0;
+
+	for (size_t off = 0; addr && off < len; off += PAGE)
+		sink ^= addr[off];
+	__asm__ volatile("" : : "r"(sink));
+}
+
+static void confirm(struct remote_thread *t, unsigned gen)
+{
+	atomic_store(&t->seen_cpu, sched_getcpu());
+	atomic_store(&t->acked, gen);
+}
+
+static void *remote_main(void *arg)
+{
+	struct remote_thread *t = arg;
+	struct remote_set *set = t->set;
+	unsigned done = 0;
+
+	if (pin_self(t->cpu) < 0) {
+		atomic_store(&t->seen_cpu, -1 - errno);
+		return NULL;
+	}
+	while (!atomic_load(&set->stop)) {
+		unsigned gen = atomic_load(&set->generation);
+
+		if (set->mode == REMOTE_IDLE) {
+			pthread_mutex_lock(&set->lock);
+			while (atomic_load(&set->generation) == done && !atomic_load(&set->stop))
+				pthread_cond_wait(&set->wake, &set->lock);
+			gen = atomic_load(&set->generation);
+			pthread_mutex_unlock(&set->lock);
+		} else if (set->mode == REMOTE_TOUCH) {
+			/* A full pass after the request, or none once touching stopped. */
+			load_region(set);
+		}
+		if (gen != done) {
+			confirm(t, gen);
+			done = gen;
+		}
+	}
+	return NULL;
+}
+
+int remote_start(struct remote_set *set, enum remote_mode mode, const int *cpus, int count,
+		 char *why, size_t len)
+{
+	memset(set, 0, sizeof(*set));
+	set->mode = mode;
+	pthread_mutex_init(&set->lock, NULL);
+	pthread_cond_init(&set->wake, NULL);
+	if (count == 0)
+		return 0;
+	set->threads = calloc((size_t)count, sizeof(*set->threads));
+	if (!set->threads) {
+		snprintf(why, len, "out of memory");
+		return -1;
+	}
+	for (int i = 0; i < count; i++) {
+		struct remote_thread *t = &set->threads[i];
+		int err;
+
+		t->cpu = cpus[i];
+		t->set = set;
+		atomic_store(&t->seen_cpu, -1);
+		err = pthread_create(&t->thread, NULL, remote_main, t);
+		if (err) {
+			snprintf(why, len, "pthread_create: %s", strerror(err));
+			set->count = i;
+			remote_stop(set);
+			return -1;
+		}
+		set->count = i + 1;
+	}
+	return remote_sync(set, why, len);
+}
+
+void remote_set_touch_region(struct remote_set *set, const char *addr, size_t len)
+{
+	atomic_store(&set->touch_len, len);
+	atomic_store(&set->touch_addr, addr);
+}
+
+int remote_sync(struct remote_set *set, char *why, size_t len)
+{
+	unsigned gen;
+	uint64_t deadline = monotonic_raw_ns() + SYNC_TIMEOUT_NS;
+
+	if (set->count == 0)
+		return 0;
+	pthread_mutex_lock(&set->lock);
+	gen = atomic_fetch_add(&set->generation, 1) + 1;
+	pthread_cond_broadcast(&set->wake);
+	pthread_mutex_unlock(&set->lock);
+	for (int i = 0; i < set->count; i++) {
+		struct remote_thread *t = &set->threads[i];
+
+		while (atomic_load(&t->acked) != gen) {
+			int seen = atomic_load(&t->seen_cpu);
+
+			if (seen < -1) {
+				snprintf(why, len, "cannot pin a remote thread to CPU %d: %s", t->cpu,
+					 strerror(-1 - seen));
+				return -1;
+			}
+			if (monotonic_raw_ns() > deadline) {
+				snprintf(why, len, "remote thread for CPU %d did not confirm within 10 s", t->cpu);
+				return -1;
+			}
+			sched_yield();
+		}
+		if (atomic_load(&t->seen_cpu) != t->cpu) {
+			snprintf(why, len, "remote thread runs on CPU %d, not on its CPU %d",
+				 atomic_load(&t->seen_cpu), t->cpu);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void remote_stop(struct remote_set *set)
+{
+	pthread_mutex_lock(&set->lock);
+	atomic_store(&set->stop, true);
+	pthread_cond_broadcast(&set->wake);
+	pthread_mutex_unlock(&set->lock);
+	for (int i = 0; i < set->count; i++)
+		pthread_join(set->threads[i].thread, NULL);
+	free(set->threads);
+	set->threads = NULL;
+	set->count = 0;
+}

@@ -1,0 +1,57 @@
+/* Remote threads of the measuring process, one pinned per CPU, that keep the
+ * mm active there so every TLB flush of the op has to reach them. */
+#ifndef TLBBENCH_REMOTE_H
+#define TLBBENCH_REMOTE_H
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stddef.h>
+
+enum remote_mode {
+	REMOTE_SPIN,  /* busy loop: mm loaded, CPU not lazy */
+	REMOTE_TOUCH, /* loads from the mapping until the op, so its TLB holds entries */
+	REMOTE_IDLE,  /* asleep: the CPU goes lazy-TLB */
+	REMOTE_MODE_COUNT
+};
+
+struct remote_thread {
+	pthread_t thread;
+	int cpu;
+	struct remote_set *set;
+	atomic_uint acked;   /* last generation this thread confirmed on its CPU */
+	atomic_int seen_cpu; /* sched_getcpu() at that confirmation */
+};
+
+struct remote_set {
+	enum remote_mode mode;
+	int count;
+	struct remote_thread *threads;
+	atomic_uint generation;
+	atomic_bool stop;
+	_Atomic(const char *) touch_addr; /* region to load from, NULL when not touching */
+	atomic_size_t touch_len;
+	pthread_mutex_t lock; /* idle threads sleep on wake */
+	pthread_cond_t wake;
+};
+
+const char *remote_mode_name(enum remote_mode m);
+int remote_mode_from_name(const char *name); /* -1 if unknown */
+
+/* Pin the calling thread to cpu; -1 with errno. */
+int pin_self(int cpu);
+
+/* The CPUs this process may run on, in order; returns how many (<= max). */
+int allowed_cpus(int *cpus, int max);
+
+/* Start one thread per entry of cpus (count may be 0). -1 with a reason in why. */
+int remote_start(struct remote_set *set, enum remote_mode mode, const int *cpus, int count,
+		 char *why, size_t len);
+/* Set the region touch-mode threads load from (NULL: stop touching). */
+void remote_set_touch_region(struct remote_set *set, const char *addr, size_t len);
+/* Wait until every thread confirms, after this call, that it runs on its CPU
+ * (and, in touch mode, has finished a pass or stopped touching). */
+int remote_sync(struct remote_set *set, char *why, size_t len);
+void remote_stop(struct remote_set *set);
+
+#endif

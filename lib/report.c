@@ -1,0 +1,285 @@
+#define _GNU_SOURCE
+#include "report.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util.h"
+
+#define GIB (1024.0 * 1024 * 1024)
+
+static json_t *u64_or_null(bool ok, uint64_t v)
+{
+	return ok ? json_integer((json_int_t)v) : json_null();
+}
+
+static json_t *real_or_null(bool ok, double v)
+{
+	return ok ? json_real(v) : json_null();
+}
+
+static json_t *reasons_json(const struct kstat *k, const struct kstat_sample *ks)
+{
+	json_t *o;
+
+	if (!ks->tracepoint_ok)
+		return json_null();
+	o = json_object();
+	for (int i = 0; i < k->reasons.count; i++)
+		json_object_set_new(o, k->reasons.name[i], json_integer((json_int_t)ks->by_reason[i]));
+	return o;
+}
+
+static json_t *ipis_by_cpu_json(const struct kstat *k, const struct kstat_sample *ks)
+{
+	json_t *o;
+
+	if (!ks->interrupts_ok)
+		return json_null();
+	o = json_object();
+	for (int c = 0; c < k->ncpus; c++) {
+		char key[16];
+
+		snprintf(key, sizeof(key), "%d", k->cpu[c]);
+		json_object_set_new(o, key, json_integer((json_int_t)ks->ipis_cpu[k->cpu[c]]));
+	}
+	return o;
+}
+
+static json_t *events_json(const struct report *r, const struct pmu_sample *p)
+{
+	json_t *o = json_object();
+
+	for (int i = 0; i < r->nevents; i++) {
+		char key[PMU_NAME_LEN];
+
+		pmu_event_key(r->events[i], key, sizeof(key));
+		json_object_set_new(o, key, real_or_null(p->ok[i], p->value[i]));
+	}
+	return o;
+}
+
+json_t *sample_json(const struct report *r, const struct sample *s)
+{
+	const struct case_params *p = s->params;
+	const struct kstat_sample *ks = &s->kstat;
+	json_t *o = json_object(), *remote = json_array(), *vm = json_null();
+	struct derived d;
+
+	derive(s, &d);
+	for (int i = 0; i < p->cpus - 1; i++)
+		json_array_append_new(remote, json_integer(s->remote_cpus[i]));
+	if (ks->vmstat_ok) {
+		vm = json_object();
+		for (int i = 0; i < VMSTAT_TLB_COUNT; i++)
+			json_object_set_new(vm, vmstat_tlb_names[i], json_integer((json_int_t)ks->vmstat[i]));
+	}
+	json_object_set_new(o, "op", json_string(p->workload->name));
+	json_object_set_new(o, "backing", json_string(backing_name(p->backing)));
+	json_object_set_new(o, "touch", json_string(touch_name(p->touch)));
+	json_object_set_new(o, "size_bytes", json_integer((json_int_t)p->size));
+	json_object_set_new(o, "cpus", json_integer(p->cpus));
+	json_object_set_new(o, "remote_mode", json_string(remote_mode_name(p->remote)));
+	json_object_set_new(o, "measure_cpu", json_integer(s->measure_cpu));
+	json_object_set_new(o, "remote_cpus", remote);
+	json_object_set_new(o, "iteration", json_integer(s->iteration));
+	json_object_set_new(o, "wall_ns", json_integer((json_int_t)s->wall_ns));
+	if (p->workload->baseline_label)
+		json_object_set_new(o, p->workload->baseline_label, u64_or_null(s->has_baseline, s->baseline_ns));
+	json_object_set_new(o, "flushes", u64_or_null(ks->flushes_ok, ks->flushes));
+	json_object_set_new(o, "flushes_full", u64_or_null(ks->flushes_ok, ks->flushes_full));
+	json_object_set_new(o, "model_flushes", s->model_flushes < 0 ? json_null() : json_integer(s->model_flushes));
+	json_object_set_new(o, "flushes_by_reason", reasons_json(r->kstat, ks));
+	json_object_set_new(o, "ipis", u64_or_null(ks->interrupts_ok, ks->ipis));
+	json_object_set_new(o, "ipis_by_cpu", ipis_by_cpu_json(r->kstat, ks));
+	json_object_set_new(o, "ipis_per_remote_cpu", real_or_null(d.ipis_per_remote_ok, d.ipis_per_remote_cpu));
+	json_object_set_new(o, "vmstat", vm);
+	json_object_set_new(o, "ns_per_gib", json_real(d.ns_per_gib));
+	json_object_set_new(o, "flushes_per_gib", real_or_null(ks->flushes_ok, d.flushes_per_gib));
+	json_object_set_new(o, "ipis_per_gib", real_or_null(ks->interrupts_ok, d.ipis_per_gib));
+	json_object_set_new(o, "events", events_json(r, &s->pmu));
+	json_object_set_new(o, "events_running_ratio", real_or_null(s->pmu.running_ratio > 0, s->pmu.running_ratio));
+	return o;
+}
+
+/* CSV mirrors the JSON: a null becomes an empty cell. */
+static void csv_value(FILE *f, const json_t *v)
+{
+	fputc(',', f);
+	if (json_is_integer(v))
+		fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	else if (json_is_real(v))
+		fprintf(f, "%.6g", json_real_value(v));
+	else if (json_is_string(v))
+		fputs(json_string_value(v), f);
+}
+
+static const char *const csv_scalars[] = {
+	"backing", "touch", "size_bytes", "cpus", "remote_mode", "measure_cpu", "iteration", "wall_ns",
+	"exit_no_mapping_ns", "flushes", "flushes_full", "model_flushes", "ipis", "ipis_per_remote_cpu",
+	"ns_per_gib", "flushes_per_gib", "ipis_per_gib", "events_running_ratio",
+};
+#define CSV_SCALARS (int)(sizeof(csv_scalars) / sizeof(csv_scalars[0]))
+
+static void csv_header(struct report *r)
+{
+	char key[PMU_NAME_LEN];
+
+	fputs("op", r->csv);
+	for (int i = 0; i < CSV_SCALARS; i++)
+		fprintf(r->csv, ",%s", csv_scalars[i]);
+	for (int i = 0; r->kstat->tracepoint_id >= 0 && i < r->kstat->reasons.count; i++)
+		fprintf(r->csv, ",flushes_%s", r->kstat->reasons.name[i]);
+	for (int i = 0; i < VMSTAT_TLB_COUNT; i++)
+		fprintf(r->csv, ",%s", vmstat_tlb_names[i]);
+	for (int i = 0; i < r->nevents; i++) {
+		pmu_event_key(r->events[i], key, sizeof(key));
+		fprintf(r->csv, ",%s", key);
+	}
+	fputc('\n', r->csv);
+	fflush(r->csv);
+}
+
+static void csv_row(struct report *r, const json_t *o)
+{
+	const json_t *reasons = json_object_get(o, "flushes_by_reason");
+	const json_t *vm = json_object_get(o, "vmstat"), *ev = json_object_get(o, "events");
+	char key[PMU_NAME_LEN];
+
+	fputs(json_string_value(json_object_get(o, "op")), r->csv);
+	for (int i = 0; i < CSV_SCALARS; i++)
+		csv_value(r->csv, json_object_get(o, csv_scalars[i]));
+	for (int i = 0; r->kstat->tracepoint_id >= 0 && i < r->kstat->reasons.count; i++)
+		csv_value(r->csv, json_object_get(reasons, r->kstat->reasons.name[i]));
+	for (int i = 0; i < VMSTAT_TLB_COUNT; i++)
+		csv_value(r->csv, json_object_get(vm, vmstat_tlb_names[i]));
+	for (int i = 0; i < r->nevents; i++) {
+		pmu_event_key(r->events[i], key, sizeof(key));
+		csv_value(r->csv, json_object_get(ev, key));
+	}
+	fputc('\n', r->csv);
+}
+
+static int make_dirs(const char *dir)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s", dir);
+	for (char *p = path + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			if (mkdir(path, 0755) < 0 && errno != EEXIST)
+				return -1;
+			*p = '/';
+		}
+	return mkdir(path, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+static FILE *open_in(const char *dir, const char *name, char *why, size_t len)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "we");
+	if (!f)
+		snprintf(why, len, "cannot write %s: %s", path, strerror(errno));
+	return f;
+}
+
+int report_open(struct report *r, const char *dir, const json_t *meta, const struct kstat *k,
+		const char *const *events, int nevents, char *why, size_t len)
+{
+	char path[4096];
+
+	memset(r, 0, sizeof(*r));
+	r->kstat = k;
+	r->events = events;
+	r->nevents = nevents;
+	if (make_dirs(dir) < 0) {
+		snprintf(why, len, "cannot create output directory '%s': %s", dir, strerror(errno));
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/meta.json", dir);
+	if (json_dump_file(meta, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0) {
+		snprintf(why, len, "cannot write %s", path);
+		return -1;
+	}
+	r->jsonl = open_in(dir, "samples.jsonl", why, len);
+	r->csv = r->jsonl ? open_in(dir, "samples.csv", why, len) : NULL;
+	if (!r->csv)
+		return -1;
+	csv_header(r);
+	return 0;
+}
+
+void report_sample(struct report *r, const struct sample *s)
+{
+	json_t *o = sample_json(r, s);
+	char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+	fprintf(r->jsonl, "%s\n", line);
+	fflush(r->jsonl);
+	csv_row(r, o);
+	fflush(r->csv);
+	free(line);
+	json_decref(o);
+}
+
+void report_close(struct report *r)
+{
+	if (r->jsonl)
+		fclose(r->jsonl);
+	if (r->csv)
+		fclose(r->csv);
+	r->jsonl = r->csv = NULL;
+}
+
+static void cell(FILE *out, bool ok, const char *fmt, double v)
+{
+	if (ok)
+		fprintf(out, fmt, v);
+	else
+		fprintf(out, "%10s", "n/s");
+}
+
+static void size_text(size_t bytes, char *buf, size_t len)
+{
+	if (bytes % (1ul << 30) == 0)
+		snprintf(buf, len, "%zuG", bytes >> 30);
+	else if (bytes % (1ul << 20) == 0)
+		snprintf(buf, len, "%zuM", bytes >> 20);
+	else
+		snprintf(buf, len, "%zuK", bytes >> 10);
+}
+
+void report_table(FILE *out, const struct case_summary *sums, int n)
+{
+	fprintf(out, "\n%-13s %-7s %-5s %6s %4s %-5s %10s %10s %10s %10s %10s %10s %s\n", "op", "backing",
+		"touch", "size", "cpus", "rmode", "median_ms", "ns/GiB", "flush/GiB", "model/GiB", "IPIs/GiB",
+		"no_map_ms", "n");
+	for (int i = 0; i < n; i++) {
+		const struct case_summary *s = &sums[i];
+		const struct case_params *p = &s->params;
+		double gib = (double)p->size / GIB;
+		char size[24];
+
+		size_text(p->size, size, sizeof(size));
+		fprintf(out, "%-13s %-7s %-5s %6s %4d %-5s ", p->workload->name, backing_name(p->backing),
+			touch_name(p->touch), size, p->cpus, remote_mode_name(p->remote));
+		if (!s->samples) {
+			fprintf(out, "%s: %s\n", s->skipped ? "skipped" : "failed", s->why);
+			continue;
+		}
+		fprintf(out, "%10.3f %10.0f ", s->wall_ns / 1e6, s->ns_per_gib);
+		cell(out, s->flushes_ok, "%10.1f ", s->flushes_per_gib);
+		cell(out, s->model_flushes >= 0, "%10.1f ", s->model_flushes / gib);
+		cell(out, s->ipis_ok, "%10.1f ", s->ipis_per_gib);
+		if (s->baseline_ok)
+			fprintf(out, "%10.3f ", s->baseline_ns / 1e6);
+		else
+			fprintf(out, "%10s ", "-");
+		fprintf(out, "%d%s\n", s->samples, s->failed ? " (stopped: see above)" : "");
+	}
+}

@@ -1,0 +1,31 @@
+/* Result files, written sample by sample so an interrupted run keeps what it
+ * measured: samples.jsonl, samples.csv, meta.json; and the terminal table. */
+#ifndef TLBBENCH_REPORT_H
+#define TLBBENCH_REPORT_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "harness.h"
+
+struct report {
+	FILE *jsonl, *csv;
+	const struct kstat *kstat;
+	const char *const *events;
+	int nevents;
+};
+
+/* Create dir (and parents), write meta.json, open the sample files with their
+ * CSV header. -1 with a reason in why. */
+int report_open(struct report *r, const char *dir, const json_t *meta, const struct kstat *k,
+		const char *const *events, int nevents, char *why, size_t len);
+void report_sample(struct report *r, const struct sample *s);
+void report_close(struct report *r);
+
+/* The sample as the JSON object written to samples.jsonl (exposed for tests). */
+json_t *sample_json(const struct report *r, const struct sample *s);
+
+/* One row per case: medians of time, ns/GiB, flushes/GiB (and the model), IPIs/GiB. */
+void report_table(FILE *out, const struct case_summary *sums, int n);
+
+#endif

@@ -1,0 +1,24 @@
+/* `tlbbench run`: options, validation of every case up front, the sweep. */
+#ifndef TLBBENCH_RUN_H
+#define TLBBENCH_RUN_H
+
+#include <jansson.h>
+
+#include "kstat.h"
+#include "pmu.h"
+
+#ifndef TLBBENCH_VERSION
+#define TLBBENCH_VERSION "0.1.0"
+#endif
+#ifndef TLBBENCH_GIT_REV
+#define TLBBENCH_GIT_REV "unknown"
+#endif
+
+int cmd_run(int argc, char **argv);
+
+/* Which counters work and why not, from an opened kstat and event group. */
+json_t *counters_json(const struct kstat *k, const struct pmu_group *g);
+/* The same, opening them just to look (for `tlbbench info`). */
+json_t *counters_probe_json(void);
+
+#endif

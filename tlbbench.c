@@ -1,0 +1,95 @@
+/* tlbbench: what TLB flushing costs the kernel when it tears down large mappings.
+ * Subcommands in a table, as perf does. */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bench/workload.h"
+#include "lib/run.h"
+#include "lib/kstat.h"
+#include "lib/pmu.h"
+#include "lib/sysinfo.h"
+#include "lib/util.h"
+
+static int cmd_list(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("ops (workloads):\n");
+	for (int i = 0; i < workload_count; i++)
+		printf("  %-14s %s\n", workloads[i]->name, workloads[i]->description);
+	printf("backings:\n");
+	for (int b = 0; b < BACKING_COUNT; b++)
+		printf("  %-14s %s\n", backing_name(b), backing_description(b));
+	printf("touch:\n  %-14s %s\n  %-14s %s\n", "dirty", "a store to every page through the mapping", "clean",
+	       "a load from every page (a file is filled by write() and fsync first; private anon maps the zero page)");
+	printf("remote modes:\n  %-14s %s\n  %-14s %s\n  %-14s %s\n", "spin", "busy loop on its CPU", "touch",
+	       "loads from the mapping until the op starts (TLB holds its entries)", "idle",
+	       "asleep: the CPU is in lazy-TLB mode");
+	return 0;
+}
+
+static int cmd_info(int argc, char **argv)
+{
+	json_t *info;
+
+	(void)argc;
+	(void)argv;
+	info = sysinfo_collect();
+	json_object_set_new(info, "counters", counters_probe_json());
+	sysinfo_print(info, stdout);
+	json_decref(info);
+	return 0;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("tlbbench %s (%s)\n", TLBBENCH_VERSION, TLBBENCH_GIT_REV);
+	return 0;
+}
+
+static int cmd_help(int argc, char **argv);
+
+static const struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{ "run", cmd_run, "measure teardown ops: wall time, flushes by reason, IPIs, perf events" },
+	{ "list", cmd_list, "list ops, backings, touch patterns and remote modes" },
+	{ "info", cmd_info, "kernel, CPU, hypervisor, THP, mitigations, and which counters work" },
+	{ "version", cmd_version, "print version and git revision" },
+	{ "help", cmd_help, "this text; 'tlbbench run --help' for run's options" },
+};
+
+static int cmd_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("usage: tlbbench COMMAND [OPTIONS]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		printf("  %-8s %s\n", commands[i].name, commands[i].summary);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		cmd_help(0, NULL);
+		return EXIT_BAD_INPUT;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		return cmd_help(0, NULL);
+	if (strcmp(argv[1], "--version") == 0)
+		return cmd_version(0, NULL);
+	die_bad_input("unknown command '%s' (try 'tlbbench help')", argv[1]);
+}
