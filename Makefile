@@ -17,7 +17,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
 
 BENCH_ARGS ?= --op munmap,madv_dontneed,exit --backing anon,shmem --touch dirty,clean \
-	--cpus 1,all --size $(BENCH_SIZE) --iterations 5 --warmup 1
+	--cpus 1,all --size $(BENCH_SIZE) --iterations 3 --warmup 1
 
 .PHONY: all deps bench test unit integration clean
 

@@ -11,6 +11,7 @@
 #include "bench/workload.h"
 #include "lib/run.h"
 #include "lib/kstat.h"
+#include "lib/model.h"
 #include "lib/pmu.h"
 #include "lib/sysinfo.h"
 #include "lib/util.h"
@@ -35,12 +36,15 @@ static int cmd_list(int argc, char **argv)
 
 static int cmd_info(int argc, char **argv)
 {
+	struct kernel_model model;
 	json_t *info;
 
 	(void)argc;
 	(void)argv;
+	model_probe(&model);
 	info = sysinfo_collect();
 	json_object_set_new(info, "counters", counters_probe_json());
+	json_object_set_new(info, "kernel_model", model_json(&model));
 	sysinfo_print(info, stdout);
 	json_decref(info);
 	return 0;

@@ -16,29 +16,29 @@
 
 int parse_size(const char *text, size_t *bytes, char *why, size_t len)
 {
-	char *end;
-	double value, scale = 1;
+	static const char units[] = "KMGT";
+	size_t digits = strspn(text, "0123456789.");
+	const char *unit, *end;
+	double value;
 
 	errno = 0;
-	value = strtod(text, &end);
-	if (end == text || errno || !isfinite(value) || value < 0 || isspace((unsigned char)*text)) {
-		snprintf(why, len, "bad size '%s': want a number with an optional K, M or G suffix", text);
+	value = strtod(text, (char **)&end);
+	/* Decimal only: strtod would also take hex, exponents, "inf" and blanks. */
+	if (!digits || end != text + digits || errno) {
+		snprintf(why, len, "bad size '%s': want a number with an optional K, M, G or T suffix", text);
 		return -1;
 	}
-	switch (toupper((unsigned char)*end)) {
-	case 'K': scale = 1024.0; end++; break;
-	case 'M': scale = 1024.0 * 1024; end++; break;
-	case 'G': scale = 1024.0 * 1024 * 1024; end++; break;
-	case 'T': scale = 1024.0 * 1024 * 1024 * 1024; end++; break;
-	default: break;
+	unit = *end ? strchr(units, toupper((unsigned char)*end)) : NULL;
+	if (unit) {
+		value *= pow(1024.0, (double)(unit - units + 1));
+		end++;
+		if (strcmp(end, "iB") == 0 || strcmp(end, "B") == 0) /* 1GiB, 1GB, 1G alike */
+			end += strlen(end);
 	}
-	if (*end == 'i' || *end == 'B') /* accept 1GiB, 1GB, 1G */
-		end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
 	if (*end) {
 		snprintf(why, len, "bad size '%s': unknown suffix '%s'", text, end);
 		return -1;
 	}
-	value *= scale;
 	if (value < 1) {
 		snprintf(why, len, "bad size '%s': must be above zero", text);
 		return -1;
@@ -112,6 +112,10 @@ int parse_cpu_counts(const char *text, int max, int *counts, int *n, char *why, 
 			return -1;
 		} else {
 			hi = lo;
+		}
+		if (lo > hi) {
+			snprintf(why, len, "bad CPU range '%d-%d': the first count must not exceed the second", lo, hi);
+			return -1;
 		}
 		for (int c = lo; c <= hi && *n < LIST_MAX; c++)
 			counts[(*n)++] = c;

@@ -57,27 +57,24 @@ static int remotes_ready(struct remote_set *remotes, const struct wl_ctx *ctx, c
 	return remote_sync(remotes, why, len);
 }
 
-/* One measured op: counters around run_once only. */
-static int measure_once(struct harness *h, struct wl_ctx *ctx, struct pmu_group *own_pmu, struct sample *s)
+/* One measured op: counters, opened on the task doing the op, around run_once only. */
+static int measure_once(struct harness *h, struct wl_ctx *ctx, struct sample *s)
 {
-	struct pmu_group child_pmu, *pmu = own_pmu;
+	struct pmu_group pmu;
 	uint64_t t0, t1;
 	int ret;
 
-	if (ctx->measured_pid) {
-		pmu_open(&child_pmu, h->options->events, h->options->nevents, ctx->measured_pid);
-		pmu = &child_pmu;
-	}
+	pmu_open(&pmu, h->options->events, h->options->nevents, ctx->measured_pid);
+	kstat_follow_task(&h->kstat, ctx->measured_pid);
 	ctx->op_start_ns = 0;
 	kstat_start(&h->kstat);
-	pmu_start(pmu);
+	pmu_start(&pmu);
 	t0 = monotonic_raw_ns();
 	ret = ctx->params->workload->run_once(ctx);
 	t1 = monotonic_raw_ns();
-	pmu_stop(pmu, &s->pmu);
+	pmu_stop(&pmu, &s->pmu);
 	kstat_stop(&h->kstat, &s->kstat);
-	if (pmu != own_pmu)
-		pmu_close(pmu);
+	pmu_close(&pmu);
 	s->wall_ns = t1 - (ctx->op_start_ns ? ctx->op_start_ns : t0);
 	return ret;
 }
@@ -114,7 +111,7 @@ static void record(struct case_summary *sum, double *m[M_COUNT], int i, const st
 
 /* Warmup and measured samples; -1 with sum->why when the case must stop. */
 static int run_samples(struct harness *h, struct wl_ctx *ctx, struct remote_set *remotes,
-		       struct pmu_group *pmu, struct case_summary *sum, double *m[M_COUNT])
+		       struct case_summary *sum, double *m[M_COUNT])
 {
 	const struct case_params *p = ctx->params;
 	const struct workload *w = p->workload;
@@ -138,7 +135,7 @@ static int run_samples(struct harness *h, struct wl_ctx *ctx, struct remote_set 
 		}
 		ret = remotes_ready(remotes, ctx, ctx->why, sizeof(ctx->why));
 		if (ret == 0)
-			ret = measure_once(h, ctx, pmu, &s);
+			ret = measure_once(h, ctx, &s);
 		w->teardown(ctx);
 		if (ret < 0)
 			goto fail;
@@ -179,7 +176,6 @@ void harness_run_case(struct harness *h, const struct case_params *p, struct cas
 {
 	struct wl_ctx ctx = { .params = p, .measure_cpu = h->allowed[0], .remote_cpus = &h->allowed[1] };
 	struct remote_set remotes;
-	struct pmu_group pmu;
 	double *m[M_COUNT];
 	int n = h->options->iterations;
 
@@ -192,15 +188,13 @@ void harness_run_case(struct harness *h, const struct case_params *p, struct cas
 		m[i] = calloc((size_t)n, sizeof(double));
 	if (pin_self(ctx.measure_cpu) < 0)
 		fprintf(stderr, "tlbbench: cannot pin the measuring thread to CPU %d\n", ctx.measure_cpu);
-	pmu_open(&pmu, h->options->events, h->options->nevents, 0);
 	/* The exit workload starts its remote threads in its child. */
 	if (remote_start(&remotes, p->remote, ctx.remote_cpus, p->workload->owns_remote_threads ? 0 : p->cpus - 1,
 			 sum->why, sizeof(sum->why)) < 0)
 		sum->failed = true;
-	else if (run_samples(h, &ctx, &remotes, &pmu, sum, m) < 0)
+	else if (run_samples(h, &ctx, &remotes, sum, m) < 0)
 		sum->failed = true;
 	remote_stop(&remotes);
-	pmu_close(&pmu);
 	for (int i = 0; i < M_COUNT; i++)
 		free(m[i]);
 }

@@ -178,7 +178,7 @@ static int tracepoint_load(struct kstat *k)
 	return 0;
 }
 
-static int open_filtered(struct kstat *k, int cpu, int leader, const char *filter)
+static int open_filtered(struct kstat *k, pid_t pid, int cpu, int leader, const char *filter)
 {
 	struct perf_event_attr attr;
 	int fd;
@@ -189,7 +189,7 @@ static int open_filtered(struct kstat *k, int cpu, int leader, const char *filte
 	attr.config = (uint64_t)k->tracepoint_id;
 	attr.disabled = leader < 0;
 	attr.read_format = PERF_FORMAT_GROUP | PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
-	fd = (int)syscall(SYS_perf_event_open, &attr, -1, cpu, leader, PERF_FLAG_FD_CLOEXEC);
+	fd = (int)syscall(SYS_perf_event_open, &attr, pid, cpu, leader, PERF_FLAG_FD_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	if (ioctl(fd, PERF_EVENT_IOC_SET_FILTER, filter) < 0) {
@@ -202,24 +202,50 @@ static int open_filtered(struct kstat *k, int cpu, int leader, const char *filte
 	return fd;
 }
 
-static int counters_per_cpu(const struct kstat *k)
+static void full_flush_filter(const struct kstat *k, char *filter, size_t len)
 {
-	return k->reasons.count + (k->reasons.local_mm >= 0);
+	snprintf(filter, len, "reason == %d && pages == %s", k->reasons.code[k->reasons.local_mm],
+		 k->reasons.pages_signed ? "-1" : "18446744073709551615");
 }
 
-/* One group per CPU: a counter per reason, plus the initiated full flushes. */
+static void close_task(struct kstat *k)
+{
+	for (int i = 0; i < 2; i++) {
+		if (k->task_fd[i] >= 0)
+			close(k->task_fd[i]);
+		k->task_fd[i] = -1;
+	}
+}
+
+void kstat_follow_task(struct kstat *k, pid_t tid)
+{
+	char filter[96];
+
+	close_task(k);
+	if (k->tracepoint_id < 0 || k->reasons.local_mm < 0)
+		return;
+	snprintf(filter, sizeof(filter), "reason == %d", k->reasons.code[k->reasons.local_mm]);
+	k->task_fd[0] = open_filtered(k, tid, -1, -1, filter);
+	full_flush_filter(k, filter, sizeof(filter));
+	k->task_fd[1] = k->task_fd[0] >= 0 ? open_filtered(k, tid, -1, k->task_fd[0], filter) : -1;
+	if (k->task_fd[1] < 0)
+		close_task(k);
+}
+
+static int counters_per_cpu(const struct kstat *k)
+{
+	return k->reasons.count;
+}
+
+/* One group per CPU: a counter per reason. */
 static int open_cpu_group(struct kstat *k, int idx)
 {
 	int n = counters_per_cpu(k), *fds = &k->group_fd[idx * n];
 	char filter[96];
 
 	for (int i = 0; i < n; i++) {
-		if (i < k->reasons.count)
-			snprintf(filter, sizeof(filter), "reason == %d", k->reasons.code[i]);
-		else
-			snprintf(filter, sizeof(filter), "reason == %d && pages == %s",
-				 k->reasons.code[k->reasons.local_mm], k->reasons.pages_signed ? "-1" : "18446744073709551615");
-		fds[i] = open_filtered(k, k->cpu[idx], i ? fds[0] : -1, filter);
+		snprintf(filter, sizeof(filter), "reason == %d", k->reasons.code[i]);
+		fds[i] = open_filtered(k, -1, k->cpu[idx], i ? fds[0] : -1, filter);
 		if (fds[i] < 0)
 			return -1;
 	}
@@ -269,6 +295,7 @@ void kstat_open(struct kstat *k)
 	char *text;
 
 	memset(k, 0, sizeof(*k));
+	k->task_fd[0] = k->task_fd[1] = -1;
 	for (int cpu = 0; cpu < online && cpu < KSTAT_MAX_CPUS; cpu++) {
 		char path[64];
 
@@ -290,6 +317,7 @@ void kstat_open(struct kstat *k)
 
 void kstat_close(struct kstat *k)
 {
+	close_task(k);
 	close_groups(k);
 }
 
@@ -335,12 +363,31 @@ void kstat_start(struct kstat *k)
 		ioctl(k->group_fd[c * n], PERF_EVENT_IOC_RESET, PERF_IOC_FLAG_GROUP);
 		ioctl(k->group_fd[c * n], PERF_EVENT_IOC_ENABLE, PERF_IOC_FLAG_GROUP);
 	}
+	if (k->task_fd[0] >= 0) {
+		ioctl(k->task_fd[0], PERF_EVENT_IOC_RESET, PERF_IOC_FLAG_GROUP);
+		ioctl(k->task_fd[0], PERF_EVENT_IOC_ENABLE, PERF_IOC_FLAG_GROUP);
+	}
+}
+
+/* The op's task's own flushes; false if they can't be read. */
+static bool read_task(struct kstat *k, struct kstat_sample *out)
+{
+	uint64_t buf[3 + 2];
+
+	if (k->task_fd[0] < 0)
+		return false;
+	ioctl(k->task_fd[0], PERF_EVENT_IOC_DISABLE, PERF_IOC_FLAG_GROUP);
+	if (read(k->task_fd[0], buf, sizeof(buf)) != (ssize_t)sizeof(buf) || buf[0] != 2)
+		return false;
+	out->flushes = buf[3];
+	out->flushes_full = buf[4];
+	return true;
 }
 
 static bool read_groups(struct kstat *k, struct kstat_sample *out)
 {
 	int n = counters_per_cpu(k);
-	uint64_t buf[3 + TLB_REASON_MAX + 1];
+	uint64_t buf[3 + TLB_REASON_MAX];
 
 	for (int c = 0; c < k->ncpus; c++)
 		ioctl(k->group_fd[c * n], PERF_EVENT_IOC_DISABLE, PERF_IOC_FLAG_GROUP);
@@ -352,10 +399,8 @@ static bool read_groups(struct kstat *k, struct kstat_sample *out)
 		/* buf: nr, time_enabled, time_running, values; tracepoints never multiplex. */
 		for (int i = 0; i < k->reasons.count; i++)
 			out->by_reason[i] += buf[3 + i];
-		if (k->reasons.local_mm >= 0) {
-			out->flushes += buf[3 + k->reasons.local_mm];
-			out->flushes_full += buf[3 + k->reasons.count];
-		}
+		if (k->reasons.local_mm >= 0)
+			out->flushes_all_cpus += buf[3 + k->reasons.local_mm];
 	}
 	return true;
 }
@@ -367,7 +412,7 @@ void kstat_stop(struct kstat *k, struct kstat_sample *out)
 	memset(out, 0, sizeof(*out));
 	if (k->tracepoint_id >= 0)
 		out->tracepoint_ok = read_groups(k, out);
-	out->flushes_ok = out->tracepoint_ok && k->reasons.local_mm >= 0;
+	out->flushes_ok = out->tracepoint_ok && read_task(k, out);
 	read_proc_counters(k, irq_after, vm_after);
 	out->interrupts_ok = k->have_interrupts;
 	for (int c = 0; out->interrupts_ok && c < k->ncpus; c++) {

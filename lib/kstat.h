@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define TLB_REASON_MAX 16
 #define KSTAT_MAX_CPUS 1024
@@ -28,7 +29,8 @@ struct kstat {
 	char tracepoint_unsupported[UNSUPPORTED_LEN]; /* empty when the counters work */
 	int ncpus;
 	int cpu[KSTAT_MAX_CPUS];
-	int *group_fd; /* per CPU: leader, reason 1..n-1, then initiated full flushes */
+	int *group_fd; /* per CPU: a group with one counter per reason */
+	int task_fd[2]; /* on the op's task: initiated flushes, and the full ones among them */
 	bool have_interrupts, have_vmstat;
 	uint64_t irq_before[KSTAT_MAX_CPUS];
 	uint64_t vmstat_before[VMSTAT_TLB_COUNT];
@@ -37,8 +39,9 @@ struct kstat {
 struct kstat_sample {
 	bool tracepoint_ok, flushes_ok, interrupts_ok, vmstat_ok;
 	uint64_t by_reason[TLB_REASON_MAX]; /* all CPUs */
-	uint64_t flushes;                   /* initiated: the local_mm reason */
-	uint64_t flushes_full;              /* initiated flushes of the whole TLB (pages = -1) */
+	uint64_t flushes;                   /* initiated by the op's task (local_mm reason) */
+	uint64_t flushes_full;              /* of those, flushes of the whole TLB (pages = -1) */
+	uint64_t flushes_all_cpus;          /* local_mm events on all CPUs, whoever caused them */
 	uint64_t ipis;                      /* TLB shootdowns received, all CPUs */
 	uint64_t ipis_cpu[KSTAT_MAX_CPUS];  /* indexed by CPU number */
 	uint64_t vmstat[VMSTAT_TLB_COUNT];
@@ -49,6 +52,9 @@ extern const char *const vmstat_tlb_names[VMSTAT_TLB_COUNT];
 /* Open everything that can be opened; what can't is recorded, never fatal. */
 void kstat_open(struct kstat *k);
 void kstat_close(struct kstat *k);
+/* Count the flushes that task initiates (0 = the calling thread) from the
+ * next kstat_start on: exact even when other tasks flush meanwhile. */
+void kstat_follow_task(struct kstat *k, pid_t tid);
 /* Bracket the op: counters reset and enabled, proc files read. */
 void kstat_start(struct kstat *k);
 void kstat_stop(struct kstat *k, struct kstat_sample *out);

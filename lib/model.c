@@ -39,29 +39,42 @@ void model_probe(struct kernel_model *km)
 	munmap(p, PROBE_SIZE);
 }
 
+json_t *model_json(const struct kernel_model *km)
+{
+	return json_pack("{s:b, s:i, s:i}", "madv_dontneed_frees_page_tables", km->dontneed_frees_page_tables,
+			 "mmu_gather_batch_pages", MMU_GATHER_BATCH_PAGES, "mmu_table_batch", MMU_TABLE_BATCH);
+}
+
 long model_flushes(const struct kernel_model *km, const char *op, enum backing b, enum touch t, size_t size)
 {
-	size_t pages = size / 4096, tables = (size + PAGE_TABLE_SPAN - 1) / PAGE_TABLE_SPAN;
+	long pages = (long)(size / 4096), tables = (long)((size + PAGE_TABLE_SPAN - 1) / PAGE_TABLE_SPAN);
 	bool unmap = strcmp(op, "munmap") == 0;
-	bool frees_tables = unmap || km->dontneed_frees_page_tables;
-	bool shared = b == BACKING_SHMEM || b == BACKING_FILE;
+	bool dirty_shared = t == TOUCH_DIRTY && (b == BACKING_SHMEM || b == BACKING_FILE);
+	bool zero_page = t == TOUCH_CLEAN && b == BACKING_ANON;
+	long zap;
 
 	if (!unmap && strcmp(op, "madv_dontneed") != 0)
 		return -1;
 	/* PMD-mapped pages are never force-flushed: one flush at the end. */
 	if (b == BACKING_THP || b == BACKING_HUGETLB)
 		return 1;
-	/* Dirty shared PTEs force a flush at the end of each page table; freeing
-	 * the page tables adds the final one. */
-	if (shared && t == TOUCH_DIRTY)
-		return (long)tables + frees_tables;
 	/* A clean file's page cache may hold large folios (ext4 since 6.16), each
 	 * one batch entry however many pages: the count depends on folio sizes. */
 	if (t == TOUCH_CLEAN && b == BACKING_FILE)
 		return -1;
-	/* A read-only private mapping holds the zero page: nothing is batched. */
-	if (t == TOUCH_CLEAN && b == BACKING_ANON)
-		return 1;
-	/* Batched: a flush each time the gather batch fills, and the final one. */
-	return (long)(pages / MMU_GATHER_BATCH_PAGES) + 1;
+	/* Flushes during the zap: one per page table holding a dirty shared PTE
+	 * (forced before the page-table lock is dropped), else one each time the
+	 * gather batch fills; the zero page is never gathered. */
+	zap = dirty_shared ? tables : zero_page ? 0 : pages / MMU_GATHER_BATCH_PAGES;
+	/* munmap frees the page tables after the zap, filling table batches,
+	 * then flushes once more at the end. */
+	if (unmap)
+		return zap + tables / MMU_TABLE_BATCH + 1;
+	/* MADV_DONTNEED without page-table reclaim: the last forced flush leaves
+	 * nothing pending; a batched zap ends with one flush. */
+	if (!km->dontneed_frees_page_tables)
+		return dirty_shared ? zap : zap + 1;
+	/* With reclaim each emptied table is freed as the zap goes: the zap's own
+	 * flushes empty the table batch, so only a flush-free zap fills it. */
+	return zap + 1 + (zap == 0 ? tables / MMU_TABLE_BATCH : 0);
 }

@@ -5,12 +5,16 @@
 #define TLBBENCH_MODEL_H
 
 #include <stdbool.h>
+#include <jansson.h>
 #include <stddef.h>
 
 #include "mapping.h"
 
 /* Pages one mmu_gather batch chain holds before it must flush (6.12). */
 #define MMU_GATHER_BATCH_PAGES 9678
+/* Page tables one mmu_table_batch holds ((4096 - 24) / 8); a full batch is
+ * freed only after a TLB flush (tlb_table_invalidate). */
+#define MMU_TABLE_BATCH 509
 
 struct kernel_model {
 	/* CONFIG_PT_RECLAIM (6.14+): MADV_DONTNEED frees emptied page tables,
@@ -20,6 +24,8 @@ struct kernel_model {
 
 /* Probe the running kernel (a few MiB mapped and zapped; not timed). */
 void model_probe(struct kernel_model *km);
+/* What the probe found and the constants the model uses, for meta.json and info. */
+json_t *model_json(const struct kernel_model *km);
 
 /* Expected initiated flushes for op ("munmap", "madv_dontneed") on a 2 MiB
  * aligned mapping; -1 where the model makes no prediction (exit). */

@@ -89,6 +89,9 @@ json_t *sample_json(const struct report *r, const struct sample *s)
 		json_object_set_new(o, p->workload->baseline_label, u64_or_null(s->has_baseline, s->baseline_ns));
 	json_object_set_new(o, "flushes", u64_or_null(ks->flushes_ok, ks->flushes));
 	json_object_set_new(o, "flushes_full", u64_or_null(ks->flushes_ok, ks->flushes_full));
+	json_object_set_new(o, "flushes_ranged", u64_or_null(ks->flushes_ok, ks->flushes - ks->flushes_full));
+	json_object_set_new(o, "flushes_all_cpus", u64_or_null(ks->tracepoint_ok && r->kstat->reasons.local_mm >= 0,
+							      ks->flushes_all_cpus));
 	json_object_set_new(o, "model_flushes", s->model_flushes < 0 ? json_null() : json_integer(s->model_flushes));
 	json_object_set_new(o, "flushes_by_reason", reasons_json(r->kstat, ks));
 	json_object_set_new(o, "ipis", u64_or_null(ks->interrupts_ok, ks->ipis));
@@ -117,7 +120,7 @@ static void csv_value(FILE *f, const json_t *v)
 
 static const char *const csv_scalars[] = {
 	"backing", "touch", "size_bytes", "cpus", "remote_mode", "measure_cpu", "iteration", "wall_ns",
-	"exit_no_mapping_ns", "flushes", "flushes_full", "model_flushes", "ipis", "ipis_per_remote_cpu",
+	"exit_no_mapping_ns", "flushes", "flushes_full", "flushes_ranged", "flushes_all_cpus", "model_flushes", "ipis", "ipis_per_remote_cpu",
 	"ns_per_gib", "flushes_per_gib", "ipis_per_gib", "events_running_ratio",
 };
 #define CSV_SCALARS (int)(sizeof(csv_scalars) / sizeof(csv_scalars[0]))

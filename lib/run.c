@@ -158,7 +158,8 @@ json_t *counters_json(const struct kstat *k, const struct pmu_group *g)
 	for (int i = 0; i < k->reasons.count; i++)
 		json_object_set_new(reasons, k->reasons.name[i], json_integer(k->reasons.code[i]));
 	json_object_set_new(tp, "supported", json_boolean(k->tracepoint_id >= 0));
-	json_object_set_new(tp, "why_not", k->tracepoint_id >= 0 ? json_null() : json_string(k->tracepoint_unsupported));
+	if (k->tracepoint_id < 0)
+		json_object_set_new(tp, "why_not", json_string(k->tracepoint_unsupported));
 	json_object_set_new(tp, "tracefs", k->tracefs[0] ? json_string(k->tracefs) : json_null());
 	json_object_set_new(tp, "reasons", reasons);
 	json_object_set_new(o, "tlb_flush_tracepoint", tp);
@@ -191,8 +192,6 @@ json_t *counters_probe_json(void)
 static json_t *meta_json(int argc, char **argv, const struct kstat *k, const struct pmu_group *g,
 			 const struct kernel_model *km)
 {
-	json_t *model = json_pack("{s:b, s:i}", "madv_dontneed_frees_page_tables", km->dontneed_frees_page_tables,
-				   "mmu_gather_batch_pages", MMU_GATHER_BATCH_PAGES);
 	json_t *meta = json_object(), *cmd = json_array();
 	char when[64];
 	time_t now = time(NULL);
@@ -206,7 +205,7 @@ static json_t *meta_json(int argc, char **argv, const struct kstat *k, const str
 	json_object_set_new(meta, "command_line", cmd);
 	json_object_set_new(meta, "info", sysinfo_collect());
 	json_object_set_new(meta, "counters", counters_json(k, g));
-	json_object_set_new(meta, "kernel_model", model);
+	json_object_set_new(meta, "kernel_model", model_json(km));
 	return meta;
 }
 

@@ -1,0 +1,55 @@
+#!/usr/bin/perl
+# Bad input: a one-line error on stderr, nothing on stdout, exit status 2.
+use strict;
+use warnings;
+use Test::More;
+use FindBin;
+require "$FindBin::Bin/lib.pl";
+our $TLBBENCH;
+
+my $cpus = cpu_count();
+my $not_a_dir = File::Temp->new;
+my @cases = (
+	[ 'unknown command', [qw(frobnicate)], qr/unknown command 'frobnicate'/ ],
+	[ 'unknown op', [qw(run --op munmapp)], qr/unknown op 'munmapp'/ ],
+	[ 'unknown backing', [qw(run --backing tmpfs)], qr/unknown backing 'tmpfs'/ ],
+	[ 'unknown touch', [qw(run --touch wet)], qr/unknown touch 'wet'/ ],
+	[ 'unknown remote mode', [qw(run --cpus 1 --remote nap)], qr/unknown remote 'nap'/ ],
+	[ 'size 0', [qw(run --size 0)], qr/bad size '0': must be above zero/ ],
+	[ 'size garbage', [qw(run --size lots)], qr/bad size 'lots'/ ],
+	[ 'size with a bad suffix', [qw(run --size 12Q)], qr/bad size '12Q': unknown suffix/ ],
+	[ 'size not whole pages', [qw(run --size 1000)], qr/whole number of 4 KiB pages/ ],
+	[ 'size larger than memory', [qw(run --size 64T)], qr/larger than this machine can hold: MemAvailable/ ],
+	[ 'cpus above the CPUs available', [ 'run', '--cpus', $cpus + 1 ],
+	  qr/--cpus \d+: only $cpus CPUs are available/ ],
+	[ 'cpus 0', [qw(run --cpus 0)], qr/bad CPU count '0'/ ],
+	[ 'iterations 0', [qw(run --iterations 0)], qr/bad --iterations '0'/ ],
+	[ 'unexpected argument', [qw(run extra)], qr/unexpected argument 'extra'/ ],
+	[ 'file directory that does not exist', [qw(run --backing file --dir /nonexistent/tlbbench)],
+	  qr/--dir: cannot create a backing file in '\/nonexistent\/tlbbench'/ ],
+	[ 'file directory that is a file', [ 'run', '--backing', 'file', '--dir', $not_a_dir->filename ],
+	  qr/--dir: cannot create a backing file in/ ],
+	[ 'file directory not writable (read-only /proc)', [qw(run --backing file --dir /proc)],
+	  qr/--dir: cannot create a backing file in '\/proc'/ ],
+);
+
+for my $case (@cases) {
+	my ($name, $args, $message) = @$case;
+	my ($status, $out, $err) = run_cmd($TLBBENCH, @$args, '-o', '/nonexistent-should-not-be-created');
+	is($status, 2, "$name: exit status 2");
+	like($err, qr/\Atlbbench: .*\n\z/, "$name: one line on stderr") or diag($err);
+	like($err, $message, "$name: says why");
+	is($out, '', "$name: nothing on stdout");
+}
+ok(!-e '/nonexistent-should-not-be-created', 'no result directory was created for bad input');
+
+# hugetlb without reserved huge pages: skipped with the reason, not an error.
+SKIP: {
+	my ($free) = main::slurp('/proc/meminfo') =~ /HugePages_Free:\s+(\d+)/;
+	skip 'huge pages are reserved here', 3 if !defined $free || $free > 0;
+	my ($status, $out, $err) = tlbbench_run(qw(--backing hugetlb --size 64M --iterations 1 --warmup 0));
+	is($status, 0, 'hugetlb without reserved pages: exit 0');
+	like($err, qr/skipped: hugetlb: 0 free 2 MiB huge pages reserved, 32 needed/, 'hugetlb: says why it skipped');
+	like($out, qr/munmap\s+hugetlb.*skipped: hugetlb/, 'hugetlb: the table shows the skip');
+}
+done_testing();

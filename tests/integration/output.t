@@ -1,0 +1,73 @@
+#!/usr/bin/perl
+# Result files: meta.json, samples.jsonl and samples.csv parse and agree; the
+# exit workload reports the no-mapping exit beside it; an interrupted run keeps
+# the samples it took.
+use strict;
+use warnings;
+use Test::More;
+use FindBin;
+use POSIX qw(WNOHANG);
+require "$FindBin::Bin/lib.pl";
+our $TLBBENCH;
+
+my ($status, $out, $err, $dir) = tlbbench_run(split(' ', '--op munmap,exit --backing anon,shmem --touch dirty --size 64M --iterations 2 --warmup 1'));
+is($status, 0, 'run exits 0') or diag($err);
+
+my $meta = read_json("$dir/meta.json");
+ok($meta->{git_revision}, 'meta.json: git revision');
+ok($meta->{tlbbench_version}, 'meta.json: version');
+is($meta->{command_line}[1], 'run', 'meta.json: the exact command line');
+ok($meta->{info}{kernel}{release}, 'meta.json: kernel release');
+ok(exists $meta->{counters}{tlb_flush_tracepoint}{supported}, 'meta.json: which counters work');
+
+my @samples = read_samples($dir);
+is(scalar @samples, 4 * 2, 'samples.jsonl: 2 samples for each of 4 cases');
+my @keys = qw(op backing touch size_bytes cpus remote_mode iteration wall_ns flushes flushes_by_reason ipis
+	      flushes_per_gib ipis_per_gib ns_per_gib model_flushes events);
+for my $s (@samples) {
+	my @missing = grep { !exists $s->{$_} } @keys;
+	is_deeply(\@missing, [], "sample $s->{op} $s->{backing} #$s->{iteration}: every field present");
+	cmp_ok($s->{wall_ns}, '>', 0, "sample $s->{op} $s->{backing}: wall time measured");
+	is($s->{size_bytes}, 64 << 20, 'size in bytes');
+	if ($s->{op} eq 'exit') {
+		cmp_ok($s->{exit_no_mapping_ns}, '>', 0, 'exit: the no-mapping exit is measured beside it');
+		is($s->{model_flushes}, undef, 'exit: the model makes no prediction (null, not 0)');
+	}
+	my $task_clock = $s->{events}{task_clock};
+	ok(!defined $task_clock || $task_clock > 0, 'task-clock is a count or null, never a silent 0');
+}
+
+my @csv = split /\n/, slurp("$dir/samples.csv");
+my @header = split /,/, shift @csv;
+is(scalar @csv, scalar @samples, 'samples.csv: one row per sample');
+is($header[0], 'op', 'samples.csv: header');
+my %col = map { $header[$_] => $_ } 0 .. $#header;
+for my $i (0 .. $#csv) {
+	my @row = split /,/, $csv[$i], -1;
+	is(scalar @row, scalar @header, "csv row $i: as many cells as the header");
+	is($row[$col{wall_ns}], $samples[$i]{wall_ns}, "csv row $i: wall_ns agrees with the JSON");
+	is($row[$col{flushes}], $samples[$i]{flushes} // '', "csv row $i: flushes agree with the JSON");
+}
+like($out, qr/op\s+backing\s+touch\s+size\s+cpus.*median_ms.*ns\/GiB.*flush\/GiB.*IPIs\/GiB/, 'the table is printed');
+
+# Interrupted: what was measured stays, one complete JSON line per sample.
+my $idir = File::Temp::tempdir(CLEANUP => 1) . '/results';
+my $pid = fork();
+if ($pid == 0) {
+	open(STDOUT, '>', '/dev/null');
+	open(STDERR, '>', '/dev/null');
+	exec($TLBBENCH, qw(run --op munmap --backing anon --size 64M --iterations 100000 --warmup 0 -o), $idir);
+	exit 127;
+}
+my $waited = 0;
+while ($waited < 200 && (split /\n/, slurp("$idir/samples.jsonl")) < 3) {
+	select(undef, undef, undef, 0.1);
+	$waited++;
+}
+kill 'INT', $pid;
+waitpid($pid, 0);
+my @kept = split /\n/, slurp("$idir/samples.jsonl");
+cmp_ok(scalar @kept, '>=', 3, 'interrupted run kept its samples');
+my $parsed = grep { eval { JSON::PP::decode_json($_); 1 } } @kept;
+is($parsed, scalar @kept, 'every kept line is a complete JSON object');
+done_testing();
