@@ -8,6 +8,7 @@ use warnings;
 use Test::More;
 use FindBin;
 require "$FindBin::Bin/lib.pl";
+our $TLBBENCH;
 
 my $thp = '/sys/kernel/mm/transparent_hugepage/enabled';
 SKIP: {
@@ -27,7 +28,7 @@ SKIP: {
 }
 
 SKIP: {
-	my ($status, $out) = run_cmd($main::TLBBENCH, 'info');
+	my ($status, $out) = run_cmd($TLBBENCH, 'info');
 	skip 'tlb:tlb_flush not countable here', 4 unless $out =~ /tlb_flush_tracepoint:\n\s+supported: yes/;
 	my ($rc, $o, $err, $dir) = tlbbench_run(split(' ', '--op munmap --backing file --touch dirty,clean --size 256M --iterations 2 --warmup 1'));
 	is($rc, 0, 'file backing runs') or diag($err);
