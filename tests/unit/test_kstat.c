@@ -59,34 +59,31 @@ static const char *const reason_names[] = {
 	"local_mm_shootdown", "remote_ipi_send", "remote_wrong_cpu",
 };
 
-static void test_reasons_6_18(void **state)
+/* The reasons parsed from a format file: codes 0..count-1 with perf's names. */
+static void check_reasons(const char *format, int count, bool pages_signed)
 {
 	struct tlb_reasons r;
 
-	(void)state;
-	assert_int_equal(tlb_reasons_parse(format_6_18, &r), 0);
-	assert_int_equal(r.count, 6);
-	for (int i = 0; i < 6; i++) {
+	assert_int_equal(tlb_reasons_parse(format, &r), 0);
+	assert_int_equal(r.count, count);
+	for (int i = 0; i < count; i++) {
 		assert_int_equal(r.code[i], i);
 		assert_string_equal(r.name[i], reason_names[i]);
 	}
 	assert_int_equal(r.local_mm, 3);
-	assert_false(r.pages_signed);
+	assert_int_equal(r.pages_signed, pages_signed);
+}
+
+static void test_reasons_6_18(void **state)
+{
+	(void)state;
+	check_reasons(format_6_18, 6, false);
 }
 
 static void test_reasons_6_1(void **state)
 {
-	struct tlb_reasons r;
-
 	(void)state;
-	assert_int_equal(tlb_reasons_parse(format_6_1, &r), 0);
-	assert_int_equal(r.count, 5);
-	for (int i = 0; i < 5; i++) {
-		assert_int_equal(r.code[i], i);
-		assert_string_equal(r.name[i], reason_names[i]);
-	}
-	assert_int_equal(r.local_mm, 3);
-	assert_true(r.pages_signed);
+	check_reasons(format_6_1, 5, true);
 }
 
 static void test_reasons_absent(void **state)
