@@ -3,7 +3,7 @@ CC ?= gcc
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -pthread -MMD -MP
 GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
-CPPFLAGS += -DTLBBENCH_GIT_REV='"$(GIT_REV)"'
+CPPFLAGS += -Ibuild
 LDLIBS := -lpfm -ljansson -lgsl -lgslcblas -lm -pthread
 
 # Debian packages the build, the tests and the plots need (libpfm4 has no pkg-config file).
@@ -19,12 +19,21 @@ UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
 BENCH_ARGS ?= --op munmap,madv_dontneed,exit --backing anon,shmem --touch dirty,clean \
 	--cpus 1,all --size $(BENCH_SIZE) --iterations 3 --warmup 1
 
-.PHONY: all deps bench test unit integration clean
+.PHONY: all deps bench test unit integration clean FORCE
 
 all: tlbbench
 
 tlbbench: $(OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The git revision goes into meta.json: rewrite the header only when it changes,
+# so a commit rebuilds what embeds it and nothing else.
+build/version.h: FORCE
+	@mkdir -p build
+	@echo '#define TLBBENCH_GIT_REV "$(GIT_REV)"' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+build/tlbbench.o build/lib/run.o: build/version.h
 
 build/%.o: %.c
 	@mkdir -p $(dir $@)

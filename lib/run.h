@@ -10,9 +10,7 @@
 #ifndef TLBBENCH_VERSION
 #define TLBBENCH_VERSION "0.1.0"
 #endif
-#ifndef TLBBENCH_GIT_REV
-#define TLBBENCH_GIT_REV "unknown"
-#endif
+#include "version.h" /* TLBBENCH_GIT_REV, written by the Makefile */
 
 int cmd_run(int argc, char **argv);
 
