@@ -59,8 +59,11 @@ int split_list(char *text, char **items, int max)
 {
 	int n = 0;
 
-	for (char *save = NULL, *tok = strtok_r(text, ",", &save); tok && n < max; tok = strtok_r(NULL, ",", &save))
+	for (char *save = NULL, *tok = strtok_r(text, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (n == max)
+			return -1;
 		items[n++] = tok;
+	}
 	return n;
 }
 
@@ -89,15 +92,13 @@ static int parse_cpu_count(const char *text, int max, int *count, char *why, siz
 
 int parse_cpu_counts(const char *text, int max, int *counts, int *n, char *why, size_t len)
 {
-	char copy[256], *items[LIST_MAX];
-	int nitems;
+	char *copy = strdup(text), *items[LIST_MAX];
+	int nitems = copy ? split_list(copy, items, LIST_MAX) : 0, ret = -1;
 
-	snprintf(copy, sizeof(copy), "%s", text);
-	nitems = split_list(copy, items, LIST_MAX);
 	*n = 0;
-	if (!nitems) {
-		snprintf(why, len, "empty --cpus");
-		return -1;
+	if (nitems <= 0) {
+		snprintf(why, len, nitems < 0 ? "--cpus: more than %d values" : "empty --cpus", LIST_MAX);
+		goto out;
 	}
 	for (int i = 0; i < nitems; i++) {
 		char *dash = strchr(items[i], '-');
@@ -107,20 +108,27 @@ int parse_cpu_counts(const char *text, int max, int *counts, int *n, char *why, 
 			*dash = '\0';
 			if (parse_cpu_count(items[i], max, &lo, why, len) < 0 ||
 			    parse_cpu_count(dash + 1, max, &hi, why, len) < 0)
-				return -1;
+				goto out;
 		} else if (parse_cpu_count(items[i], max, &lo, why, len) < 0) {
-			return -1;
+			goto out;
 		} else {
 			hi = lo;
 		}
 		if (lo > hi) {
 			snprintf(why, len, "bad CPU range '%d-%d': the first count must not exceed the second", lo, hi);
-			return -1;
+			goto out;
 		}
-		for (int c = lo; c <= hi && *n < LIST_MAX; c++)
+		if (*n + hi - lo + 1 > LIST_MAX) {
+			snprintf(why, len, "--cpus: more than %d CPU counts", LIST_MAX);
+			goto out;
+		}
+		for (int c = lo; c <= hi; c++)
 			counts[(*n)++] = c;
 	}
-	return 0;
+	ret = 0;
+out:
+	free(copy);
+	return ret;
 }
 
 int size_fits_memory(size_t bytes, char *why, size_t len)

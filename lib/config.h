@@ -13,7 +13,8 @@ int parse_size(const char *text, size_t *bytes, char *why, size_t len);
 /* "1,2,all" or "1-4" -> CPU counts; "all" is max. -1 with a reason in why. */
 int parse_cpu_counts(const char *text, int max, int *counts, int *n, char *why, size_t len);
 
-/* Split a comma-separated list in place; returns the number of items (<= max). */
+/* Split a comma-separated list in place; returns the number of items, or -1
+ * when there are more than max. */
 int split_list(char *text, char **items, int max);
 
 /* Refuse a size the machine can't hold: over MemAvailable minus a margin. */

@@ -60,20 +60,19 @@ static int parse_count(const char *opt, const char *text, int min)
 /* Each item of a comma list through a name lookup; unknown names are bad input. */
 static int parse_names(const char *opt, const char *text, int (*lookup)(const char *), int *out, int max)
 {
-	char copy[512], *items[LIST_MAX];
-	int n;
+	char *copy = strdup(text), *items[LIST_MAX];
+	int n = copy ? split_list(copy, items, max < LIST_MAX ? max : LIST_MAX) : 0;
 
-	snprintf(copy, sizeof(copy), "%s", text);
-	n = split_list(copy, items, LIST_MAX);
+	if (n < 0)
+		die_bad_input("%s: more than %d values", opt, max < LIST_MAX ? max : LIST_MAX);
 	if (!n)
 		die_bad_input("empty %s", opt);
 	for (int i = 0; i < n; i++) {
-		if (i >= max)
-			die_bad_input("%s: too many values", opt);
 		out[i] = lookup(items[i]);
 		if (out[i] < 0)
 			die_bad_input("unknown %s '%s' (see 'tlbbench list')", opt + 2, items[i]);
 	}
+	free(copy);
 	return n;
 }
 
@@ -87,16 +86,18 @@ static int workload_index(const char *name)
 
 static void parse_sizes(struct run_request *req, const char *text)
 {
-	char copy[512], *items[LIST_MAX], why[256];
+	char *copy = strdup(text), *items[LIST_MAX], why[256];
 
-	snprintf(copy, sizeof(copy), "%s", text);
-	req->nsizes = split_list(copy, items, LIST_MAX);
+	req->nsizes = copy ? split_list(copy, items, LIST_MAX) : 0;
+	if (req->nsizes < 0)
+		die_bad_input("--size: more than %d values", LIST_MAX);
 	if (!req->nsizes)
 		die_bad_input("empty --size");
 	for (int i = 0; i < req->nsizes; i++)
 		if (parse_size(items[i], &req->sizes[i], why, sizeof(why)) < 0 ||
 		    size_fits_memory(req->sizes[i], why, sizeof(why)) < 0)
 			die_bad_input("%s", why);
+	free(copy);
 }
 
 static void parse_run_args(struct run_request *req, int argc, char **argv, int allowed)
@@ -218,7 +219,7 @@ static void default_out_dir(char *buf, size_t len)
 	snprintf(buf, len, "results/%s", stamp);
 }
 
-/* Every combination of the request's axes, in a stable order. */
+/* Every combination of the request's axes, in a stable order; -1 if over max. */
 static int expand_cases(const struct run_request *req, struct case_params *cases, int max)
 {
 	int n = 0;
@@ -228,10 +229,12 @@ static int expand_cases(const struct run_request *req, struct case_params *cases
 			for (int t = 0; t < req->ntouches; t++)
 				for (int s = 0; s < req->nsizes; s++)
 					for (int c = 0; c < req->ncpus; c++)
-						for (int r = 0; r < req->nremotes && n < max; r++) {
+						for (int r = 0; r < req->nremotes; r++) {
 							/* With one CPU there is no remote thread to vary. */
 							if (req->cpus[c] == 1 && r > 0)
 								continue;
+							if (n == max)
+								return -1;
 							cases[n++] = (struct case_params){
 								.workload = req->ops[o], .backing = req->backings[b],
 								.touch = req->touches[t], .size = req->sizes[s],
@@ -270,6 +273,8 @@ int cmd_run(int argc, char **argv)
 	req.options.events = pmu_default_events;
 	req.options.nevents = pmu_default_event_count;
 	ncases = expand_cases(&req, cases, (int)(sizeof(cases) / sizeof(cases[0])));
+	if (ncases < 0)
+		die_bad_input("more than %zu cases: split the sweep", sizeof(cases) / sizeof(cases[0]));
 	harness_init(&h, &report, &req.options);
 	kstat_report_unsupported(&h.kstat);
 	pmu_open(&probe, req.options.events, req.options.nevents, 0);

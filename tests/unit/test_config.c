@@ -148,10 +148,24 @@ static void test_split_list(void **state)
 	strcpy(text, "");
 	assert_int_equal(split_list(text, items, LIST_MAX), 0);
 
+	/* More items than room: refused, never silently cut. */
 	strcpy(text, "a,b,c,d");
+	assert_int_equal(split_list(text, items, 2), -1);
+	strcpy(text, "a,b");
 	assert_int_equal(split_list(text, items, 2), 2);
-	assert_string_equal(items[0], "a");
 	assert_string_equal(items[1], "b");
+}
+
+static void test_parse_cpu_counts_too_many(void **state)
+{
+	int counts[LIST_MAX], n;
+	char why[256] = "";
+
+	(void)state;
+	assert_int_equal(parse_cpu_counts("1-64", 1024, counts, &n, why, sizeof(why)), 0);
+	assert_int_equal(n, 64);
+	assert_int_equal(parse_cpu_counts("1-65", 1024, counts, &n, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "more than 64"));
 }
 
 static void test_size_fits_memory_refuses_huge(void **state)
@@ -172,6 +186,7 @@ int main(void)
 		cmocka_unit_test(test_parse_cpu_counts_errors),
 		cmocka_unit_test(test_parse_cpu_counts_reversed_range),
 		cmocka_unit_test(test_split_list),
+		cmocka_unit_test(test_parse_cpu_counts_too_many),
 		cmocka_unit_test(test_size_fits_memory_refuses_huge),
 	};
 
