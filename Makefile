@@ -4,7 +4,7 @@ CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -pthread -MMD -MP
 GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 CPPFLAGS += -Ibuild
-LDLIBS := -lpfm -ljansson -lgsl -lgslcblas -lm -pthread
+LDLIBS := -lpfm -lhwloc -linih -ljansson -lgsl -lgslcblas -lm -pthread
 
 # Debian packages the build, the tests and the plots need (libpfm4 has no pkg-config file).
 DEBIAN_PACKAGES := libpfm4-dev libhwloc-dev gnuplot-nox libinih-dev libjansson-dev libgsl-dev libcmocka-dev
@@ -16,8 +16,7 @@ LIB_OBJ := $(patsubst %.c,build/%.o,$(LIB_SRC) $(BENCH_SRC))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
 
-BENCH_ARGS ?= --op munmap,madv_dontneed,exit --backing anon,shmem --touch dirty,clean \
-	--cpus 1,all --size $(BENCH_SIZE) --iterations 3 --warmup 1
+BENCH_ARGS ?= -c configs/quick.ini --set size=$(BENCH_SIZE)
 
 .PHONY: all deps bench test unit integration clean FORCE
 

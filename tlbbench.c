@@ -14,7 +14,17 @@
 #include "lib/model.h"
 #include "lib/pmu.h"
 #include "lib/sysinfo.h"
+#include "lib/topo.h"
 #include "lib/util.h"
+
+static const char *const placement_descriptions[PLACE_POLICY_COUNT] = {
+	[PLACE_COMPACT] = "logical PU order: SMT siblings first",
+	[PLACE_SCATTER] = "one PU per core, across packages and L3s first, SMT siblings last",
+	[PLACE_SMT] = "the measuring PU's SMT sibling first, then one PU per core",
+	[PLACE_CROSS_LLC] = "remote threads in other L3 domains first",
+	[PLACE_CROSS_NUMA] = "remote threads in other NUMA nodes first",
+	[PLACE_LIST] = "these PUs (OS indexes), the measuring thread on the first",
+};
 
 static int cmd_list(int argc, char **argv)
 {
@@ -31,6 +41,9 @@ static int cmd_list(int argc, char **argv)
 	printf("remote modes:\n  %-14s %s\n  %-14s %s\n  %-14s %s\n", "spin", "busy loop on its CPU", "touch",
 	       "loads from the mapping until the op starts (TLB holds its entries)", "idle",
 	       "asleep: the CPU is in lazy-TLB mode");
+	printf("placements (measuring thread first, then the remote threads):\n");
+	for (int p = 0; p < PLACE_POLICY_COUNT; p++)
+		printf("  %-14s %s\n", p == PLACE_LIST ? "pus:0+2+5" : placement_policy_name(p), placement_descriptions[p]);
 	return 0;
 }
 
@@ -66,7 +79,8 @@ static const struct command {
 	const char *summary;
 } commands[] = {
 	{ "run", cmd_run, "measure teardown ops: wall time, flushes by reason, IPIs, perf events" },
-	{ "list", cmd_list, "list ops, backings, touch patterns and remote modes" },
+	{ "list", cmd_list, "list ops, backings, touch patterns, remote modes and placements" },
+	{ "events", cmd_events, "which perf events open here (thread and CPU scope), and why not" },
 	{ "info", cmd_info, "kernel, CPU, hypervisor, THP, mitigations, and which counters work" },
 	{ "version", cmd_version, "print version and git revision" },
 	{ "help", cmd_help, "this text; 'tlbbench run --help' for run's options" },

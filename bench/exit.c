@@ -45,7 +45,7 @@ static void __attribute__((noreturn)) child_main(struct wl_ctx *ctx, bool with_m
 
 	if (with_mapping && mapping_create(&map, p->backing, p->touch, p->size, p->file_dir, why, sizeof(why)) < 0)
 		child_fail(shared, why);
-	if (remote_start(&remotes, p->remote, ctx->remote_cpus, p->cpus - 1, why, sizeof(why)) < 0)
+	if (remote_start(&remotes, p->remote, ctx->topo, &ctx->pus[1], p->cpus - 1, why, sizeof(why)) < 0)
 		child_fail(shared, why);
 	if (with_mapping && p->remote == REMOTE_TOUCH) {
 		remote_set_touch_region(&remotes, map.addr, map.size);

@@ -10,7 +10,9 @@
 #include "../lib/mapping.h"
 #include "../lib/remote.h"
 
-/* One point of a sweep: what to tear down, how big, with how many CPUs. */
+struct placement;
+
+/* One point of a sweep: what to tear down, how big, with how many CPUs where. */
 struct case_params {
 	const struct workload *workload;
 	enum backing backing;
@@ -18,13 +20,17 @@ struct case_params {
 	size_t size;
 	int cpus;                 /* measuring thread + cpus-1 remote threads */
 	enum remote_mode remote;
+	const struct placement *placement;
 	const char *file_dir;
+	int iterations, warmup;
+	const char *sweep_name;   /* "sweep" or a config's [case NAME] */
 };
 
 struct wl_ctx {
 	const struct case_params *params;
-	int measure_cpu;
-	const int *remote_cpus;   /* cpus-1 entries */
+	const struct topo *topo;
+	const hwloc_obj_t *pus;   /* params->cpus PUs: [0] the measuring thread's, then the remote threads' */
+	const int *cpu_ids;       /* their OS indexes */
 	struct mapping map;
 	pid_t measured_pid;       /* task the per-thread counters follow: 0 = the harness's thread */
 	uint64_t op_start_ns;     /* set by workloads that stamp the op's start themselves */

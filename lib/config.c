@@ -83,7 +83,7 @@ static int parse_cpu_count(const char *text, int max, int *count, char *why, siz
 		return -1;
 	}
 	if (v > max) {
-		snprintf(why, len, "--cpus %ld: only %d CPUs are available to this process", v, max);
+		snprintf(why, len, "%ld CPUs asked, only %d CPUs are available to this process", v, max);
 		return -1;
 	}
 	*count = (int)v;

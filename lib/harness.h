@@ -10,20 +10,21 @@
 #include "kstat.h"
 #include "model.h"
 #include "pmu.h"
-
-#define MAX_CPUS 1024
+#include "progress.h"
+#include "sweep.h"
+#include "topo.h"
 
 struct sample {
 	const struct case_params *params;
 	int iteration;
-	int measure_cpu;
-	const int *remote_cpus; /* params->cpus - 1 of them */
+	const int *cpu_ids;     /* params->cpus OS indexes: [0] measuring, then remote */
 	uint64_t wall_ns;
 	bool has_baseline;
 	uint64_t baseline_ns;
 	long model_flushes;     /* -1: no prediction */
 	struct kstat_sample kstat;
-	struct pmu_sample pmu;
+	struct pmu_sample pmu;        /* the task doing the op */
+	struct pmu_sample pmu_remote; /* CPU-wide on the remote CPUs, summed */
 };
 
 /* Values per GiB and per remote CPU, derived the same way everywhere. */
@@ -42,26 +43,21 @@ struct case_summary {
 	bool flushes_ok, ipis_ok, baseline_ok;
 };
 
-struct run_options {
-	int iterations, warmup;
-	const char *const *events;
-	int nevents;
-};
-
 struct report;
 
 struct harness {
 	struct kstat kstat;
 	struct kernel_model model;
+	const struct topo *topo;
+	const struct event_set *events;
 	struct report *report;
-	const struct run_options *options;
-	int allowed[MAX_CPUS];
-	int nallowed;
+	struct progress *progress;
 };
 
 void derive(const struct sample *s, struct derived *d);
 
-void harness_init(struct harness *h, struct report *report, const struct run_options *options);
+void harness_init(struct harness *h, const struct topo *topo, const struct event_set *events,
+		  struct report *report, struct progress *progress);
 void harness_close(struct harness *h);
 /* Run one case's warmup and samples; fills sum (skipped/failed with why). */
 void harness_run_case(struct harness *h, const struct case_params *p, struct case_summary *sum);

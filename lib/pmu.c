@@ -10,12 +10,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* libpfm4 names of perf's task-clock, page-faults, context-switches, cpu-migrations. */
+#include "util.h"
+
+/* perf's names, which libpfm4 encodes too. */
 const char *const pmu_default_events[] = {
-	"perf::PERF_COUNT_SW_TASK_CLOCK",
-	"perf::PERF_COUNT_SW_PAGE_FAULTS",
-	"perf::PERF_COUNT_SW_CONTEXT_SWITCHES",
-	"perf::PERF_COUNT_SW_CPU_MIGRATIONS",
+	"cycles", "instructions", "dTLB-load-misses", "dTLB-store-misses", "iTLB-load-misses",
+	"task-clock", "page-faults", "context-switches", "cpu-migrations",
 };
 const int pmu_default_event_count = sizeof(pmu_default_events) / sizeof(pmu_default_events[0]);
 
@@ -61,80 +61,145 @@ static int encode_event(const char *name, struct perf_event_attr *attr, char *wh
 	return 0;
 }
 
-static int open_event(struct pmu_group *g, struct pmu_event *ev, pid_t pid)
+/* Why perf_event_open said no, in the words a perf user expects. */
+static void open_failure(int err, char *why, size_t len)
 {
+	long paranoid = -9;
+
+	switch (err) {
+	case ENOENT:
+		snprintf(why, len, "perf_event_open: ENOENT: no such event on this CPU (no hardware PMU in a VM?)");
+		break;
+	case EOPNOTSUPP:
+		snprintf(why, len, "perf_event_open: EOPNOTSUPP: this PMU cannot count it (or no PMU interrupt)");
+		break;
+	case EACCES:
+	case EPERM:
+		read_long_file("/proc/sys/kernel/perf_event_paranoid", &paranoid);
+		snprintf(why, len, "perf_event_open: %s: perf_event_paranoid is %ld; run as root or lower it",
+			 err == EACCES ? "EACCES" : "EPERM", paranoid);
+		break;
+	default:
+		snprintf(why, len, "perf_event_open: %s", strerror(err));
+	}
+}
+
+/* The leader for a new event: software events share one group, hardware
+ * events fill groups of PMU_GROUP_HW_MAX. -1: it leads a new group. */
+static int pick_leader(const struct pmu_set *s, int idx, bool software)
+{
+	for (int i = 0; i < idx; i++) {
+		const struct pmu_event *lead = &s->ev[i];
+		int members = 0;
+
+		if (lead->fd < 0 || lead->leader != i || lead->software != software)
+			continue;
+		for (int j = i; j < idx; j++)
+			members += s->ev[j].fd >= 0 && s->ev[j].leader == i;
+		if (software || members < PMU_GROUP_HW_MAX)
+			return i;
+	}
+	return -1;
+}
+
+static void open_event(struct pmu_set *s, int idx, pid_t pid, int cpu)
+{
+	struct pmu_event *ev = &s->ev[idx];
 	struct perf_event_attr attr;
+	int leader;
 
 	if (encode_event(ev->name, &attr, ev->unsupported, sizeof(ev->unsupported)) < 0)
-		return -1;
-	attr.disabled = g->leader < 0;
+		return;
+	ev->software = attr.type == PERF_TYPE_SOFTWARE;
+	leader = pick_leader(s, idx, ev->software);
+	attr.disabled = leader < 0;
 	attr.read_format = PERF_FORMAT_GROUP | PERF_FORMAT_ID | PERF_FORMAT_TOTAL_TIME_ENABLED |
 			   PERF_FORMAT_TOTAL_TIME_RUNNING;
-	ev->fd = (int)syscall(SYS_perf_event_open, &attr, pid, -1, g->leader < 0 ? -1 : g->ev[g->leader].fd,
+	ev->fd = (int)syscall(SYS_perf_event_open, &attr, pid, cpu, leader < 0 ? -1 : s->ev[leader].fd,
 			      PERF_FLAG_FD_CLOEXEC);
 	if (ev->fd < 0) {
-		snprintf(ev->unsupported, sizeof(ev->unsupported), "perf_event_open: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-void pmu_open(struct pmu_group *g, const char *const *names, int n, pid_t pid)
-{
-	memset(g, 0, sizeof(*g));
-	g->leader = -1;
-	g->count = n < PMU_MAX_EVENTS ? n : PMU_MAX_EVENTS;
-	for (int i = 0; i < g->count; i++) {
-		struct pmu_event *ev = &g->ev[i];
-
-		snprintf(ev->name, sizeof(ev->name), "%s", names[i]);
-		ev->fd = -1;
-		if (open_event(g, ev, pid) == 0 && g->leader < 0)
-			g->leader = i;
-	}
-}
-
-void pmu_close(struct pmu_group *g)
-{
-	for (int i = 0; i < g->count; i++)
-		if (g->ev[i].fd >= 0)
-			close(g->ev[i].fd);
-	g->leader = -1;
-}
-
-void pmu_start(struct pmu_group *g)
-{
-	if (g->leader < 0)
+		open_failure(errno, ev->unsupported, sizeof(ev->unsupported));
 		return;
-	ioctl(g->ev[g->leader].fd, PERF_EVENT_IOC_RESET, PERF_IOC_FLAG_GROUP);
-	ioctl(g->ev[g->leader].fd, PERF_EVENT_IOC_ENABLE, PERF_IOC_FLAG_GROUP);
+	}
+	ev->leader = leader < 0 ? idx : leader;
 }
 
-void pmu_stop(struct pmu_group *g, struct pmu_sample *out)
+void pmu_open(struct pmu_set *s, const char *const *names, int n, pid_t pid, int cpu)
 {
-	/* nr, time_enabled, time_running, then {value, id} per event */
+	memset(s, 0, sizeof(*s));
+	s->count = n < PMU_MAX_EVENTS ? n : PMU_MAX_EVENTS;
+	for (int i = 0; i < s->count; i++) {
+		snprintf(s->ev[i].name, sizeof(s->ev[i].name), "%s", names[i]);
+		s->ev[i].fd = -1;
+		s->ev[i].leader = -1;
+		open_event(s, i, pid, cpu);
+	}
+}
+
+void pmu_close(struct pmu_set *s)
+{
+	for (int i = 0; i < s->count; i++)
+		if (s->ev[i].fd >= 0)
+			close(s->ev[i].fd);
+	s->count = 0;
+}
+
+static bool is_leader(const struct pmu_set *s, int i)
+{
+	return s->ev[i].fd >= 0 && s->ev[i].leader == i;
+}
+
+void pmu_start(struct pmu_set *s)
+{
+	for (int i = 0; i < s->count; i++)
+		if (is_leader(s, i)) {
+			ioctl(s->ev[i].fd, PERF_EVENT_IOC_RESET, PERF_IOC_FLAG_GROUP);
+			ioctl(s->ev[i].fd, PERF_EVENT_IOC_ENABLE, PERF_IOC_FLAG_GROUP);
+		}
+}
+
+/* One group's values, matched to their events by id. */
+static void read_group(struct pmu_set *s, int lead, struct pmu_sample *out)
+{
 	uint64_t buf[3 + 2 * PMU_MAX_EVENTS];
-	ssize_t got;
+	ssize_t got = read(s->ev[lead].fd, buf, sizeof(buf));
+	double running;
 
-	memset(out, 0, sizeof(*out));
-	out->count = g->count;
-	if (g->leader < 0)
+	/* A group that never got a counter has no value: not counted, not 0. */
+	if (got < (ssize_t)(3 * sizeof(uint64_t)) || buf[1] == 0 || buf[2] == 0)
 		return;
-	ioctl(g->ev[g->leader].fd, PERF_EVENT_IOC_DISABLE, PERF_IOC_FLAG_GROUP);
-	got = read(g->ev[g->leader].fd, buf, sizeof(buf));
-	if (got < (ssize_t)(3 * sizeof(uint64_t)) || buf[2] == 0)
-		return;
-	out->running_ratio = buf[1] ? (double)buf[2] / (double)buf[1] : 1.0;
-	for (uint64_t k = 0; k < buf[0] && 3 + 2 * k + 1 < sizeof(buf) / sizeof(buf[0]); k++) {
-		uint64_t value = buf[3 + 2 * k], id = buf[4 + 2 * k];
+	running = (double)buf[2] / (double)buf[1];
+	for (uint64_t k = 0; k < buf[0] && k < PMU_MAX_EVENTS; k++) {
+		for (int i = 0; i < s->count; i++) {
+			uint64_t id;
 
-		for (int i = 0; i < g->count; i++) {
-			uint64_t ev_id;
-
-			if (g->ev[i].fd < 0 || ioctl(g->ev[i].fd, PERF_EVENT_IOC_ID, &ev_id) < 0 || ev_id != id)
+			if (s->ev[i].fd < 0 || s->ev[i].leader != lead ||
+			    ioctl(s->ev[i].fd, PERF_EVENT_IOC_ID, &id) < 0 || id != buf[4 + 2 * k])
 				continue;
 			out->ok[i] = true;
-			out->value[i] = (double)value / out->running_ratio;
+			out->value[i] = (double)buf[3 + 2 * k] / running;
+			out->running[i] = running;
 		}
+	}
+}
+
+void pmu_stop(struct pmu_set *s, struct pmu_sample *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->count = s->count;
+	for (int i = 0; i < s->count; i++)
+		if (is_leader(s, i))
+			ioctl(s->ev[i].fd, PERF_EVENT_IOC_DISABLE, PERF_IOC_FLAG_GROUP);
+	for (int i = 0; i < s->count; i++)
+		if (is_leader(s, i))
+			read_group(s, i, out);
+}
+
+void pmu_sample_add(struct pmu_sample *sum, const struct pmu_sample *add)
+{
+	for (int i = 0; i < sum->count && i < add->count; i++) {
+		sum->ok[i] = sum->ok[i] && add->ok[i];
+		sum->value[i] += add->value[i];
+		sum->running[i] = add->running[i] < sum->running[i] ? add->running[i] : sum->running[i];
 	}
 }

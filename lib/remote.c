@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,28 +28,6 @@ int remote_mode_from_name(const char *name)
 	return -1;
 }
 
-int pin_self(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return sched_setaffinity(0, sizeof(set), &set);
-}
-
-int allowed_cpus(int *cpus, int max)
-{
-	cpu_set_t set;
-	int n = 0;
-
-	if (sched_getaffinity(0, sizeof(set), &set) < 0)
-		return 0;
-	for (int cpu = 0; cpu < CPU_SETSIZE && n < max; cpu++)
-		if (CPU_ISSET(cpu, &set))
-			cpus[n++] = cpu;
-	return n;
-}
-
 static void load_region(struct remote_set *set)
 {
 	const volatile char *addr = atomic_load(&set->touch_addr);
@@ -62,7 +41,7 @@ static void load_region(struct remote_set *set)
 
 static void confirm(struct remote_thread *t, unsigned gen)
 {
-	atomic_store(&t->seen_cpu, sched_getcpu());
+	atomic_store(&t->seen_cpu, topo_current_pu(t->set->topo));
 	atomic_store(&t->acked, gen);
 }
 
@@ -71,9 +50,8 @@ static void *remote_main(void *arg)
 	struct remote_thread *t = arg;
 	struct remote_set *set = t->set;
 	unsigned done = 0;
-
-	if (pin_self(t->cpu) < 0) {
-		atomic_store(&t->seen_cpu, -1 - errno);
+	if (topo_bind_thread(set->topo, t->pu->cpuset, t->why, sizeof(t->why)) < 0) {
+		atomic_store(&t->seen_cpu, -2);
 		return NULL;
 	}
 	while (!atomic_load(&set->stop)) {
@@ -97,11 +75,12 @@ static void *remote_main(void *arg)
 	return NULL;
 }
 
-int remote_start(struct remote_set *set, enum remote_mode mode, const int *cpus, int count,
-		 char *why, size_t len)
+int remote_start(struct remote_set *set, enum remote_mode mode, const struct topo *topo, const hwloc_obj_t *pus,
+		 int count, char *why, size_t len)
 {
 	memset(set, 0, sizeof(*set));
 	set->mode = mode;
+	set->topo = topo;
 	pthread_mutex_init(&set->lock, NULL);
 	pthread_cond_init(&set->wake, NULL);
 	if (count == 0)
@@ -115,7 +94,7 @@ int remote_start(struct remote_set *set, enum remote_mode mode, const int *cpus,
 		struct remote_thread *t = &set->threads[i];
 		int err;
 
-		t->cpu = cpus[i];
+		t->pu = pus[i];
 		t->set = set;
 		atomic_store(&t->seen_cpu, -1);
 		err = pthread_create(&t->thread, NULL, remote_main, t);
@@ -154,19 +133,18 @@ int remote_sync(struct remote_set *set, char *why, size_t len)
 			int seen = atomic_load(&t->seen_cpu);
 
 			if (seen < -1) {
-				snprintf(why, len, "cannot pin a remote thread to CPU %d: %s", t->cpu,
-					 strerror(-1 - seen));
+				snprintf(why, len, "remote thread for CPU %u: %s", t->pu->os_index, t->why);
 				return -1;
 			}
 			if (monotonic_raw_ns() > deadline) {
-				snprintf(why, len, "remote thread for CPU %d did not confirm within 10 s", t->cpu);
+				snprintf(why, len, "remote thread for CPU %u did not confirm within 10 s", t->pu->os_index);
 				return -1;
 			}
 			sched_yield();
 		}
-		if (atomic_load(&t->seen_cpu) != t->cpu) {
-			snprintf(why, len, "remote thread runs on CPU %d, not on its CPU %d",
-				 atomic_load(&t->seen_cpu), t->cpu);
+		if (atomic_load(&t->seen_cpu) != (int)t->pu->os_index) {
+			snprintf(why, len, "remote thread runs on CPU %d, not on its CPU %u",
+				 atomic_load(&t->seen_cpu), t->pu->os_index);
 			return -1;
 		}
 	}

@@ -4,9 +4,10 @@
 #define TLBBENCH_REMOTE_H
 
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stddef.h>
+
+#include "topo.h"
 
 enum remote_mode {
 	REMOTE_SPIN,  /* busy loop: mm loaded, CPU not lazy */
@@ -17,14 +18,16 @@ enum remote_mode {
 
 struct remote_thread {
 	pthread_t thread;
-	int cpu;
+	hwloc_obj_t pu;    /* where it must run */
 	struct remote_set *set;
 	atomic_uint acked;   /* last generation this thread confirmed on its CPU */
-	atomic_int seen_cpu; /* sched_getcpu() at that confirmation */
+	atomic_int seen_cpu; /* OS index of the PU it ran on at that confirmation; -2: binding failed */
+	char why[160];       /* why binding failed */
 };
 
 struct remote_set {
 	enum remote_mode mode;
+	const struct topo *topo;
 	int count;
 	struct remote_thread *threads;
 	atomic_uint generation;
@@ -38,15 +41,9 @@ struct remote_set {
 const char *remote_mode_name(enum remote_mode m);
 int remote_mode_from_name(const char *name); /* -1 if unknown */
 
-/* Pin the calling thread to cpu; -1 with errno. */
-int pin_self(int cpu);
-
-/* The CPUs this process may run on, in order; returns how many (<= max). */
-int allowed_cpus(int *cpus, int max);
-
-/* Start one thread per entry of cpus (count may be 0). -1 with a reason in why. */
-int remote_start(struct remote_set *set, enum remote_mode mode, const int *cpus, int count,
-		 char *why, size_t len);
+/* Start one thread bound to each of pus (count may be 0). -1 with a reason in why. */
+int remote_start(struct remote_set *set, enum remote_mode mode, const struct topo *topo, const hwloc_obj_t *pus,
+		 int count, char *why, size_t len);
 /* Set the region touch-mode threads load from (NULL: stop touching). */
 void remote_set_touch_region(struct remote_set *set, const char *addr, size_t len);
 /* Wait until every thread confirms, after this call, that it runs on its CPU

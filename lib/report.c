@@ -47,15 +47,16 @@ static json_t *ipis_by_cpu_json(const struct kstat *k, const struct kstat_sample
 	return o;
 }
 
-static json_t *events_json(const struct report *r, const struct pmu_sample *p)
+/* One value per event, keyed like perf's names; running ratios if asked. */
+static json_t *events_json(const struct report *r, const struct pmu_sample *p, bool ratios)
 {
 	json_t *o = json_object();
 
-	for (int i = 0; i < r->nevents; i++) {
+	for (int i = 0; i < r->events->count; i++) {
 		char key[PMU_NAME_LEN];
 
-		pmu_event_key(r->events[i], key, sizeof(key));
-		json_object_set_new(o, key, real_or_null(p->ok[i], p->value[i]));
+		pmu_event_key(r->events->list[i], key, sizeof(key));
+		json_object_set_new(o, key, real_or_null(i < p->count && p->ok[i], ratios ? p->running[i] : p->value[i]));
 	}
 	return o;
 }
@@ -68,8 +69,8 @@ json_t *sample_json(const struct report *r, const struct sample *s)
 	struct derived d;
 
 	derive(s, &d);
-	for (int i = 0; i < p->cpus - 1; i++)
-		json_array_append_new(remote, json_integer(s->remote_cpus[i]));
+	for (int i = 1; i < p->cpus; i++)
+		json_array_append_new(remote, json_integer(s->cpu_ids[i]));
 	if (ks->vmstat_ok) {
 		vm = json_object();
 		for (int i = 0; i < VMSTAT_TLB_COUNT; i++)
@@ -81,7 +82,9 @@ json_t *sample_json(const struct report *r, const struct sample *s)
 	json_object_set_new(o, "size_bytes", json_integer((json_int_t)p->size));
 	json_object_set_new(o, "cpus", json_integer(p->cpus));
 	json_object_set_new(o, "remote_mode", json_string(remote_mode_name(p->remote)));
-	json_object_set_new(o, "measure_cpu", json_integer(s->measure_cpu));
+	json_object_set_new(o, "placement", json_string(p->placement->text));
+	json_object_set_new(o, "sweep", json_string(p->sweep_name));
+	json_object_set_new(o, "measure_cpu", json_integer(s->cpu_ids[0]));
 	json_object_set_new(o, "remote_cpus", remote);
 	json_object_set_new(o, "iteration", json_integer(s->iteration));
 	json_object_set_new(o, "wall_ns", json_integer((json_int_t)s->wall_ns));
@@ -101,8 +104,9 @@ json_t *sample_json(const struct report *r, const struct sample *s)
 	json_object_set_new(o, "ns_per_gib", json_real(d.ns_per_gib));
 	json_object_set_new(o, "flushes_per_gib", real_or_null(ks->flushes_ok, d.flushes_per_gib));
 	json_object_set_new(o, "ipis_per_gib", real_or_null(ks->interrupts_ok, d.ipis_per_gib));
-	json_object_set_new(o, "events", events_json(r, &s->pmu));
-	json_object_set_new(o, "events_running_ratio", real_or_null(s->pmu.running_ratio > 0, s->pmu.running_ratio));
+	json_object_set_new(o, "events", events_json(r, &s->pmu, false));
+	json_object_set_new(o, "events_running_ratio", events_json(r, &s->pmu, true));
+	json_object_set_new(o, "events_remote_cpus", p->cpus > 1 ? events_json(r, &s->pmu_remote, false) : json_null());
 	return o;
 }
 
@@ -119,10 +123,13 @@ static void csv_value(FILE *f, const json_t *v)
 }
 
 static const char *const csv_scalars[] = {
-	"backing", "touch", "size_bytes", "cpus", "remote_mode", "measure_cpu", "iteration", "wall_ns",
+	"backing", "touch", "size_bytes", "cpus", "remote_mode", "placement", "sweep", "measure_cpu", "iteration", "wall_ns",
 	"exit_no_mapping_ns", "flushes", "flushes_full", "flushes_ranged", "flushes_all_cpus", "model_flushes", "ipis", "ipis_per_remote_cpu",
-	"ns_per_gib", "flushes_per_gib", "ipis_per_gib", "events_running_ratio",
+	"ns_per_gib", "flushes_per_gib", "ipis_per_gib",
 };
+/* Per event: its value on the op's task, its running ratio, its sum on the remote CPUs. */
+static const char *const csv_event_groups[] = { "events", "events_running_ratio", "events_remote_cpus" };
+static const char *const csv_event_prefixes[] = { "", "running_", "remote_" };
 #define CSV_SCALARS (int)(sizeof(csv_scalars) / sizeof(csv_scalars[0]))
 
 static void csv_header(struct report *r)
@@ -136,10 +143,11 @@ static void csv_header(struct report *r)
 		fprintf(r->csv, ",flushes_%s", r->kstat->reasons.name[i]);
 	for (int i = 0; i < VMSTAT_TLB_COUNT; i++)
 		fprintf(r->csv, ",%s", vmstat_tlb_names[i]);
-	for (int i = 0; i < r->nevents; i++) {
-		pmu_event_key(r->events[i], key, sizeof(key));
-		fprintf(r->csv, ",%s", key);
-	}
+	for (int g = 0; g < 3; g++)
+		for (int i = 0; i < r->events->count; i++) {
+			pmu_event_key(r->events->list[i], key, sizeof(key));
+			fprintf(r->csv, ",%s%s", csv_event_prefixes[g], key);
+		}
 	fputc('\n', r->csv);
 	fflush(r->csv);
 }
@@ -147,7 +155,7 @@ static void csv_header(struct report *r)
 static void csv_row(struct report *r, const json_t *o)
 {
 	const json_t *reasons = json_object_get(o, "flushes_by_reason");
-	const json_t *vm = json_object_get(o, "vmstat"), *ev = json_object_get(o, "events");
+	const json_t *vm = json_object_get(o, "vmstat");
 	char key[PMU_NAME_LEN];
 
 	fputs(json_string_value(json_object_get(o, "op")), r->csv);
@@ -157,10 +165,11 @@ static void csv_row(struct report *r, const json_t *o)
 		csv_value(r->csv, json_object_get(reasons, r->kstat->reasons.name[i]));
 	for (int i = 0; i < VMSTAT_TLB_COUNT; i++)
 		csv_value(r->csv, json_object_get(vm, vmstat_tlb_names[i]));
-	for (int i = 0; i < r->nevents; i++) {
-		pmu_event_key(r->events[i], key, sizeof(key));
-		csv_value(r->csv, json_object_get(ev, key));
-	}
+	for (int g = 0; g < 3; g++)
+		for (int i = 0; i < r->events->count; i++) {
+			pmu_event_key(r->events->list[i], key, sizeof(key));
+			csv_value(r->csv, json_object_get(json_object_get(o, csv_event_groups[g]), key));
+		}
 	fputc('\n', r->csv);
 }
 
@@ -192,14 +201,13 @@ static FILE *open_in(const char *dir, const char *name, char *why, size_t len)
 }
 
 int report_open(struct report *r, const char *dir, const json_t *meta, const struct kstat *k,
-		const char *const *events, int nevents, char *why, size_t len)
+		const struct event_set *events, char *why, size_t len)
 {
 	char path[4096];
 
 	memset(r, 0, sizeof(*r));
 	r->kstat = k;
 	r->events = events;
-	r->nevents = nevents;
 	if (make_dirs(dir) < 0) {
 		snprintf(why, len, "cannot create output directory '%s': %s", dir, strerror(errno));
 		return -1;
@@ -259,9 +267,9 @@ static void size_text(size_t bytes, char *buf, size_t len)
 
 void report_table(FILE *out, const struct case_summary *sums, int n)
 {
-	fprintf(out, "\n%-13s %-7s %-5s %6s %4s %-5s %10s %10s %10s %10s %10s %10s %s\n", "op", "backing",
-		"touch", "size", "cpus", "rmode", "median_ms", "ns/GiB", "flush/GiB", "model/GiB", "IPIs/GiB",
-		"no_map_ms", "n");
+	fprintf(out, "\n%-13s %-7s %-5s %6s %4s %-10s %-5s %10s %10s %10s %10s %10s %10s %s\n", "op", "backing",
+		"touch", "size", "cpus", "placement", "rmode", "median_ms", "ns/GiB", "flush/GiB", "model/GiB",
+		"IPIs/GiB", "no_map_ms", "n");
 	for (int i = 0; i < n; i++) {
 		const struct case_summary *s = &sums[i];
 		const struct case_params *p = &s->params;
@@ -269,8 +277,8 @@ void report_table(FILE *out, const struct case_summary *sums, int n)
 		char size[24];
 
 		size_text(p->size, size, sizeof(size));
-		fprintf(out, "%-13s %-7s %-5s %6s %4d %-5s ", p->workload->name, backing_name(p->backing),
-			touch_name(p->touch), size, p->cpus, remote_mode_name(p->remote));
+		fprintf(out, "%-13s %-7s %-5s %6s %4d %-10s %-5s ", p->workload->name, backing_name(p->backing),
+			touch_name(p->touch), size, p->cpus, p->placement->text, remote_mode_name(p->remote));
 		if (!s->samples) {
 			fprintf(out, "%s: %s\n", s->skipped ? "skipped" : "failed", s->why);
 			continue;

@@ -11,14 +11,13 @@
 struct report {
 	FILE *jsonl, *csv;
 	const struct kstat *kstat;
-	const char *const *events;
-	int nevents;
+	const struct event_set *events;
 };
 
 /* Create dir (and parents), write meta.json, open the sample files with their
  * CSV header. -1 with a reason in why. */
 int report_open(struct report *r, const char *dir, const json_t *meta, const struct kstat *k,
-		const char *const *events, int nevents, char *why, size_t len);
+		const struct event_set *events, char *why, size_t len);
 void report_sample(struct report *r, const struct sample *s);
 void report_close(struct report *r);
 

@@ -7,152 +7,166 @@
 #include <string.h>
 #include <time.h>
 
-#include "config.h"
 #include "harness.h"
+#include "inifile.h"
 #include "report.h"
+#include "sweep.h"
 #include "sysinfo.h"
 #include "util.h"
 
+#define MAX_CASES 4096
+#define MAX_OVERRIDES 64
+
+/* A setting from the command line, applied after the config file, in order. */
+struct override {
+	const char *key, *value;
+	char origin[160]; /* as written: "--size 1G" or "--set size=1G" */
+};
+
 struct run_request {
-	const struct workload *ops[LIST_MAX];
-	int nops;
-	enum backing backings[BACKING_COUNT];
-	int nbackings;
-	enum touch touches[TOUCH_COUNT];
-	int ntouches;
-	size_t sizes[LIST_MAX];
-	int nsizes;
-	int cpus[LIST_MAX];
-	int ncpus;
-	enum remote_mode remotes[REMOTE_MODE_COUNT];
-	int nremotes;
-	const char *file_dir, *out_dir;
-	struct run_options options;
+	const char *config, *out_dir;
+	bool dry_run;
+	struct override overrides[MAX_OVERRIDES];
+	int noverrides;
+	struct sweep sweeps[CONFIG_MAX_SWEEPS];
+	int nsweeps;
+	struct event_set events;
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: tlbbench run [OPTIONS]\n"
+		"usage: tlbbench run [-c CONFIG] [--set KEY=VALUE]... [OPTIONS]\n"
+		"  -c, --config FILE  a sweep config (see configs/); options below override it\n"
+		"  --set KEY=VALUE    override a config key (%s)\n"
 		"  --op LIST          munmap,madv_dontneed,exit (default munmap)\n"
 		"  --backing LIST     anon,shmem,file,thp,hugetlb (default shmem)\n"
 		"  --touch LIST       dirty,clean (default dirty)\n"
 		"  --size LIST        sizes with K/M/G suffixes (default 1G)\n"
 		"  --cpus LIST        CPU counts: 1,2,all or ranges 1-4 (default 1)\n"
+		"  --placement LIST   compact,scatter,smt,cross-llc,cross-numa or pus:0+2+5 (default compact)\n"
 		"  --remote LIST      spin,touch,idle: what the remote threads do (default spin)\n"
+		"  --events LIST      perf events for libpfm4, or 'default' (see 'tlbbench events')\n"
 		"  --iterations N     measured samples per case (default 10)\n"
 		"  --warmup N         unmeasured samples first (default 2)\n"
 		"  --dir DIR          directory for the file backing (default $TMPDIR or /var/tmp)\n"
 		"  -o, --output DIR   result directory (default results/YYYYmmdd-HHMMSS)\n"
-		"Lists are comma-separated; every combination is a case.\n");
+		"  --dry-run          list the cases and exit\n"
+		"Lists are comma-separated; every combination is a case.\n",
+		sweep_keys);
 }
 
-static int parse_count(const char *opt, const char *text, int min)
+static void add_override(struct run_request *req, bool from_set, const char *key, const char *value)
 {
-	char *end;
-	long v = strtol(text, &end, 10);
+	struct override *ov;
 
-	if (end == text || *end || v < min || v > 1000000)
-		die_bad_input("bad %s '%s': want a whole number from %d", opt, text, min);
-	return (int)v;
+	if (req->noverrides == MAX_OVERRIDES)
+		die_bad_input("more than %d settings on the command line", MAX_OVERRIDES);
+	ov = &req->overrides[req->noverrides++];
+	ov->key = key;
+	ov->value = value;
+	snprintf(ov->origin, sizeof(ov->origin), from_set ? "--set %s=%s" : "--%s %s", key, value);
 }
 
-/* Each item of a comma list through a name lookup; unknown names are bad input. */
-static int parse_names(const char *opt, const char *text, int (*lookup)(const char *), int *out, int max)
+static void parse_set(struct run_request *req, char *arg)
 {
-	char *copy = strdup(text), *items[LIST_MAX];
-	int n = copy ? split_list(copy, items, max < LIST_MAX ? max : LIST_MAX) : 0;
+	char *eq = strchr(arg, '=');
 
-	if (n < 0)
-		die_bad_input("%s: more than %d values", opt, max < LIST_MAX ? max : LIST_MAX);
-	if (!n)
-		die_bad_input("empty %s", opt);
-	for (int i = 0; i < n; i++) {
-		out[i] = lookup(items[i]);
-		if (out[i] < 0)
-			die_bad_input("unknown %s '%s' (see 'tlbbench list')", opt + 2, items[i]);
-	}
-	free(copy);
-	return n;
+	if (!eq || eq == arg)
+		die_bad_input("--set '%s': want KEY=VALUE (keys: %s)", arg, sweep_keys);
+	*eq = '\0';
+	add_override(req, true, arg, eq + 1);
 }
 
-static int workload_index(const char *name)
-{
-	for (int i = 0; i < workload_count; i++)
-		if (strcmp(workloads[i]->name, name) == 0)
-			return i;
-	return -1;
-}
-
-static void parse_sizes(struct run_request *req, const char *text)
-{
-	char *copy = strdup(text), *items[LIST_MAX], why[256];
-
-	req->nsizes = copy ? split_list(copy, items, LIST_MAX) : 0;
-	if (req->nsizes < 0)
-		die_bad_input("--size: more than %d values", LIST_MAX);
-	if (!req->nsizes)
-		die_bad_input("empty --size");
-	for (int i = 0; i < req->nsizes; i++)
-		if (parse_size(items[i], &req->sizes[i], why, sizeof(why)) < 0 ||
-		    size_fits_memory(req->sizes[i], why, sizeof(why)) < 0)
-			die_bad_input("%s", why);
-	free(copy);
-}
-
-static void parse_run_args(struct run_request *req, int argc, char **argv, int allowed)
+static void parse_run_args(struct run_request *req, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "op", required_argument, NULL, 'O' },      { "backing", required_argument, NULL, 'b' },
-		{ "touch", required_argument, NULL, 't' },   { "size", required_argument, NULL, 's' },
-		{ "cpus", required_argument, NULL, 'c' },    { "remote", required_argument, NULL, 'r' },
-		{ "iterations", required_argument, NULL, 'i' }, { "warmup", required_argument, NULL, 'w' },
-		{ "dir", required_argument, NULL, 'd' },     { "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
+		{ "op", required_argument, NULL, 0 },         { "backing", required_argument, NULL, 0 },
+		{ "touch", required_argument, NULL, 0 },      { "size", required_argument, NULL, 0 },
+		{ "cpus", required_argument, NULL, 0 },       { "remote", required_argument, NULL, 0 },
+		{ "placement", required_argument, NULL, 0 },  { "events", required_argument, NULL, 0 },
+		{ "iterations", required_argument, NULL, 0 }, { "warmup", required_argument, NULL, 0 },
+		{ "dir", required_argument, NULL, 0 },        { "config", required_argument, NULL, 'c' },
+		{ "set", required_argument, NULL, 's' },      { "output", required_argument, NULL, 'o' },
+		{ "dry-run", no_argument, NULL, 'n' },        { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
-	const char *op = "munmap", *backing = "shmem", *touch = "dirty", *size = "1G", *cpus = "1",
-		   *remote = "spin";
-	int idx[LIST_MAX], opt;
-	char why[256];
+	int opt, idx;
 
-	req->options.iterations = 10;
-	req->options.warmup = 2;
-	req->file_dir = default_file_dir();
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:o:h", longopts, &idx)) != -1) {
 		switch (opt) {
-		case 'O': op = optarg; break;
-		case 'b': backing = optarg; break;
-		case 't': touch = optarg; break;
-		case 's': size = optarg; break;
-		case 'c': cpus = optarg; break;
-		case 'r': remote = optarg; break;
-		case 'i': req->options.iterations = parse_count("--iterations", optarg, 1); break;
-		case 'w': req->options.warmup = parse_count("--warmup", optarg, 0); break;
-		case 'd': req->file_dir = optarg; break;
+		case 0: add_override(req, false, longopts[idx].name, optarg); break;
+		case 'c': req->config = optarg; break;
+		case 's': parse_set(req, optarg); break;
 		case 'o': req->out_dir = optarg; break;
+		case 'n': req->dry_run = true; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(EXIT_BAD_INPUT);
 		}
 	}
 	if (optind < argc)
 		die_bad_input("unexpected argument '%s' (try 'tlbbench run --help')", argv[optind]);
-	req->nops = parse_names("--op", op, workload_index, idx, LIST_MAX);
-	for (int i = 0; i < req->nops; i++)
-		req->ops[i] = workloads[idx[i]];
-	req->nbackings = parse_names("--backing", backing, backing_from_name, (int *)req->backings, BACKING_COUNT);
-	req->ntouches = parse_names("--touch", touch, touch_from_name, (int *)req->touches, TOUCH_COUNT);
-	req->nremotes = parse_names("--remote", remote, remote_mode_from_name, (int *)req->remotes,
-				    REMOTE_MODE_COUNT);
-	parse_sizes(req, size);
-	if (parse_cpu_counts(cpus, allowed, req->cpus, &req->ncpus, why, sizeof(why)) < 0)
-		die_bad_input("%s", why);
-	for (int i = 0; i < req->nbackings; i++)
-		if (req->backings[i] == BACKING_FILE && file_dir_check(req->file_dir, why, sizeof(why)) < 0)
-			die_bad_input("--dir: %s", why);
 }
 
-json_t *counters_json(const struct kstat *k, const struct pmu_group *g)
+/* The config's sweeps (or one default sweep), then the command line's settings on each. */
+static void build_sweeps(struct run_request *req, int max_cpus)
+{
+	char why[512];
+
+	event_set_defaults(&req->events);
+	if (!req->config) {
+		sweep_defaults(&req->sweeps[0], max_cpus);
+		req->nsweeps = 1;
+	} else if (sweep_config_load(req->config, max_cpus, req->sweeps, CONFIG_MAX_SWEEPS, &req->nsweeps,
+				     &req->events, why, sizeof(why)) < 0) {
+		die_bad_input("%s", why);
+	}
+	for (int o = 0; o < req->noverrides; o++) {
+		const struct override *ov = &req->overrides[o];
+		bool events = strcmp(ov->key, "events") == 0;
+		int bad = events ? event_set_parse(&req->events, ov->value, why, sizeof(why)) : 0;
+
+		for (int s = 0; !events && !bad && s < req->nsweeps; s++) {
+			bad = sweep_set(&req->sweeps[s], ov->key, ov->value, why, sizeof(why));
+			if (strcmp(ov->key, "size") == 0)
+				snprintf(req->sweeps[s].size_origin, sizeof(req->sweeps[s].size_origin), "%s", ov->origin);
+		}
+		if (bad)
+			die_bad_input("%s: %s", ov->origin, why);
+	}
+	for (int s = 0; s < req->nsweeps; s++)
+		if (sweep_finish(&req->sweeps[s], why, sizeof(why)) < 0)
+			die_bad_input("%s", why);
+	for (int s = 0; s < req->nsweeps; s++)
+		for (int b = 0; b < req->sweeps[s].nbackings; b++)
+			if (req->sweeps[s].backings[b] == BACKING_FILE &&
+			    file_dir_check(req->sweeps[s].file_dir, why, sizeof(why)) < 0)
+				die_bad_input("--dir: %s", why);
+}
+
+/* All cases, each checked against the topology before anything runs. */
+static int expand_all(const struct run_request *req, const struct topo *topo, struct case_params *cases)
+{
+	hwloc_obj_t *pus = calloc(PLACEMENT_MAX_PUS, sizeof(*pus));
+	char why[512];
+	int n = 0;
+
+	for (int s = 0; s < req->nsweeps; s++) {
+		int got = sweep_expand(&req->sweeps[s], cases + n, MAX_CASES - n);
+
+		if (got < 0)
+			die_bad_input("more than %d cases: split the sweep", MAX_CASES);
+		n += got;
+	}
+	for (int i = 0; pus && i < n; i++)
+		if (placement_pick(topo, cases[i].placement, cases[i].cpus, pus, why, sizeof(why)) < 0)
+			die_bad_input("placement %s with %d CPUs: %s", cases[i].placement->text, cases[i].cpus, why);
+	free(pus);
+	return n;
+}
+
+json_t *counters_json(const struct kstat *k, const struct pmu_set *g)
 {
 	json_t *o = json_object(), *tp = json_object(), *reasons = json_object(), *events = json_object();
 
@@ -176,37 +190,40 @@ json_t *counters_json(const struct kstat *k, const struct pmu_group *g)
 json_t *counters_probe_json(void)
 {
 	struct kstat k;
-	struct pmu_group g;
+	struct pmu_set g;
 	char why[256];
 	json_t *o;
 
 	kstat_open(&k);
 	if (pmu_init(why, sizeof(why)) < 0)
 		fprintf(stderr, "tlbbench: %s\n", why);
-	pmu_open(&g, pmu_default_events, pmu_default_event_count, 0);
+	pmu_open(&g, pmu_default_events, pmu_default_event_count, 0, -1);
 	o = counters_json(&k, &g);
 	pmu_close(&g);
 	kstat_close(&k);
 	return o;
 }
 
-static json_t *meta_json(int argc, char **argv, const struct kstat *k, const struct pmu_group *g,
-			 const struct kernel_model *km)
+static json_t *meta_json(int argc, char **argv, const struct harness *h, const struct pmu_set *g)
 {
-	json_t *meta = json_object(), *cmd = json_array();
+	json_t *meta = json_object(), *cmd = json_array(), *scopes;
 	char when[64];
 	time_t now = time(NULL);
 
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	for (int i = 0; i < argc; i++)
 		json_array_append_new(cmd, json_string(argv[i]));
+	scopes = json_pack("{s:s, s:s}", "events", "the task doing the op (per thread, user+kernel)",
+			   "events_remote_cpus", "CPU-wide on the remote CPUs, summed (all tasks there)");
 	json_object_set_new(meta, "tlbbench_version", json_string(TLBBENCH_VERSION));
 	json_object_set_new(meta, "git_revision", json_string(TLBBENCH_GIT_REV));
 	json_object_set_new(meta, "started", json_string(when));
 	json_object_set_new(meta, "command_line", cmd);
 	json_object_set_new(meta, "info", sysinfo_collect());
-	json_object_set_new(meta, "counters", counters_json(k, g));
-	json_object_set_new(meta, "kernel_model", model_json(km));
+	json_object_set_new(meta, "topology", json_string(h->topo->summary));
+	json_object_set_new(meta, "counters", counters_json(&h->kstat, g));
+	json_object_set_new(meta, "event_scopes", scopes);
+	json_object_set_new(meta, "kernel_model", model_json(&h->model));
 	return meta;
 }
 
@@ -219,89 +236,106 @@ static void default_out_dir(char *buf, size_t len)
 	snprintf(buf, len, "results/%s", stamp);
 }
 
-/* Every combination of the request's axes, in a stable order; -1 if over max. */
-static int expand_cases(const struct run_request *req, struct case_params *cases, int max)
-{
-	int n = 0;
-
-	for (int o = 0; o < req->nops; o++)
-		for (int b = 0; b < req->nbackings; b++)
-			for (int t = 0; t < req->ntouches; t++)
-				for (int s = 0; s < req->nsizes; s++)
-					for (int c = 0; c < req->ncpus; c++)
-						for (int r = 0; r < req->nremotes; r++) {
-							/* With one CPU there is no remote thread to vary. */
-							if (req->cpus[c] == 1 && r > 0)
-								continue;
-							if (n == max)
-								return -1;
-							cases[n++] = (struct case_params){
-								.workload = req->ops[o], .backing = req->backings[b],
-								.touch = req->touches[t], .size = req->sizes[s],
-								.cpus = req->cpus[c], .remote = req->remotes[r],
-								.file_dir = req->file_dir };
-						}
-	return n;
-}
-
 static const char *case_label(const struct case_params *p, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s %s %s %zu MiB cpus=%d remote=%s", p->workload->name, backing_name(p->backing),
-		 touch_name(p->touch), p->size >> 20, p->cpus, remote_mode_name(p->remote));
+	snprintf(buf, len, "%s %s %s %zu MiB cpus=%d %s remote=%s", p->workload->name, backing_name(p->backing),
+		 touch_name(p->touch), p->size >> 20, p->cpus, p->placement->text, remote_mode_name(p->remote));
 	return buf;
+}
+
+/* Open the result directory: meta.json, the topology, the sample files. */
+static void open_results(struct run_request *req, struct harness *h, struct report *report, int argc, char **argv)
+{
+	struct pmu_set probe;
+	char why[512], path[4096];
+	json_t *meta;
+
+	kstat_report_unsupported(&h->kstat);
+	pmu_open(&probe, req->events.list, req->events.count, 0, -1);
+	for (int i = 0; i < probe.count; i++)
+		if (probe.ev[i].fd < 0)
+			fprintf(stderr, "tlbbench: event %s not supported: %s\n", probe.ev[i].name, probe.ev[i].unsupported);
+	meta = meta_json(argc + 1, argv - 1, h, &probe);
+	pmu_close(&probe);
+	if (report_open(report, req->out_dir, meta, &h->kstat, &req->events, why, sizeof(why)) < 0)
+		die_bad_input("%s", why);
+	json_decref(meta);
+	snprintf(path, sizeof(path), "%s/topology.xml", req->out_dir);
+	if (topo_export_xml(h->topo, path, why, sizeof(why)) < 0)
+		fprintf(stderr, "tlbbench: %s\n", why);
+}
+
+static int run_cases(struct harness *h, const struct case_params *cases, int ncases, struct case_summary *sums)
+{
+	long total = 0;
+	char label[200];
+	int status = 0;
+
+	for (int i = 0; i < ncases; i++)
+		total += cases[i].iterations + cases[i].warmup;
+	progress_start(h->progress, ncases, total);
+	for (int i = 0; i < ncases; i++) {
+		progress_case(h->progress, i, case_label(&cases[i], label, sizeof(label)));
+		harness_run_case(h, &cases[i], &sums[i]);
+		progress_break(h->progress);
+		if (sums[i].skipped) {
+			fprintf(stderr, "tlbbench: skipped: %s\n", sums[i].why);
+		} else if (sums[i].failed) {
+			fprintf(stderr, "tlbbench: %s: refused: %s\n", label, sums[i].why);
+			status = 1;
+		}
+	}
+	return status;
+}
+
+static int print_cases(const struct run_request *req, const struct case_params *cases, int ncases)
+{
+	char label[200];
+
+	for (int i = 0; i < ncases; i++)
+		printf("%s: %s, %d+%d samples\n", cases[i].sweep_name, case_label(&cases[i], label, sizeof(label)),
+		       cases[i].warmup, cases[i].iterations);
+	printf("%d cases; events:", ncases);
+	for (int i = 0; i < req->events.count; i++)
+		printf(" %s", req->events.list[i]);
+	printf("\n");
+	return 0;
 }
 
 int cmd_run(int argc, char **argv)
 {
-	static struct case_params cases[4096];
-	struct run_request req = { 0 };
+	static struct run_request req;
+	static struct case_params cases[MAX_CASES];
 	struct case_summary *sums;
+	struct topo topo;
 	struct harness h;
 	struct report report;
-	struct pmu_group probe;
-	char why[512], dir[256], label[160];
-	int allowed[MAX_CPUS], ncases, status = 0;
-	json_t *meta;
+	struct progress progress;
+	char why[512], dir[256];
+	int ncases, status;
 
-	parse_run_args(&req, argc, argv, allowed_cpus(allowed, MAX_CPUS));
+	parse_run_args(&req, argc, argv);
+	if (topo_load(&topo, why, sizeof(why)) < 0)
+		die_system("%s", why);
+	build_sweeps(&req, topo_pu_count(&topo));
+	ncases = expand_all(&req, &topo, cases);
+	if (req.dry_run)
+		return print_cases(&req, cases, ncases);
 	if (!req.out_dir) {
 		default_out_dir(dir, sizeof(dir));
 		req.out_dir = dir;
 	}
 	if (pmu_init(why, sizeof(why)) < 0)
 		die_system("%s", why);
-	req.options.events = pmu_default_events;
-	req.options.nevents = pmu_default_event_count;
-	ncases = expand_cases(&req, cases, (int)(sizeof(cases) / sizeof(cases[0])));
-	if (ncases < 0)
-		die_bad_input("more than %zu cases: split the sweep", sizeof(cases) / sizeof(cases[0]));
-	harness_init(&h, &report, &req.options);
-	kstat_report_unsupported(&h.kstat);
-	pmu_open(&probe, req.options.events, req.options.nevents, 0);
-	for (int i = 0; i < probe.count; i++)
-		if (probe.ev[i].fd < 0)
-			fprintf(stderr, "tlbbench: event %s not supported: %s\n", probe.ev[i].name, probe.ev[i].unsupported);
-	meta = meta_json(argc + 1, argv - 1, &h.kstat, &probe, &h.model);
-	pmu_close(&probe);
-	if (report_open(&report, req.out_dir, meta, &h.kstat, req.options.events, req.options.nevents, why,
-			sizeof(why)) < 0)
-		die_bad_input("%s", why);
-	json_decref(meta);
+	harness_init(&h, &topo, &req.events, &report, &progress);
+	open_results(&req, &h, &report, argc, argv);
 	sums = calloc((size_t)ncases, sizeof(*sums));
-	for (int i = 0; i < ncases; i++) {
-		fprintf(stderr, "[%d/%d] %s\n", i + 1, ncases, case_label(&cases[i], label, sizeof(label)));
-		harness_run_case(&h, &cases[i], &sums[i]);
-		if (sums[i].skipped)
-			fprintf(stderr, "tlbbench: skipped: %s\n", sums[i].why);
-		else if (sums[i].failed) {
-			fprintf(stderr, "tlbbench: %s: refused: %s\n", label, sums[i].why);
-			status = 1;
-		}
-	}
+	status = run_cases(&h, cases, ncases, sums);
 	report_close(&report);
 	report_table(stdout, sums, ncases);
-	printf("\nresults: %s/{samples.jsonl,samples.csv,meta.json}\n", req.out_dir);
+	printf("\nresults: %s/{samples.jsonl,samples.csv,meta.json,topology.xml}\n", req.out_dir);
 	free(sums);
 	harness_close(&h);
+	topo_destroy(&topo);
 	return status;
 }

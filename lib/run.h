@@ -13,9 +13,11 @@
 #include "version.h" /* TLBBENCH_GIT_REV, written by the Makefile */
 
 int cmd_run(int argc, char **argv);
+/* `tlbbench events` (lib/events_cmd.c). */
+int cmd_events(int argc, char **argv);
 
 /* Which counters work and why not, from an opened kstat and event group. */
-json_t *counters_json(const struct kstat *k, const struct pmu_group *g);
+json_t *counters_json(const struct kstat *k, const struct pmu_set *g);
 /* The same, opening them just to look (for `tlbbench info`). */
 json_t *counters_probe_json(void);
 

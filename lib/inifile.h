@@ -1,0 +1,18 @@
+/* Sweep configs (INI, read with inih): [sweep] sets the defaults and the
+ * run-wide keys; each [case NAME] section is a sweep of its own built on
+ * those defaults; without [case] sections, [sweep] is the sweep. */
+#ifndef TLBBENCH_INIFILE_H
+#define TLBBENCH_INIFILE_H
+
+#include <stddef.h>
+
+#include "sweep.h"
+
+#define CONFIG_MAX_SWEEPS 32
+
+/* Fill sweeps (at most max) and the run's events from path. -1 with
+ * "path:line: reason" in why for anything the file gets wrong. */
+int sweep_config_load(const char *path, int max_cpus, struct sweep *sweeps, int max, int *count,
+		      struct event_set *events, char *why, size_t len);
+
+#endif

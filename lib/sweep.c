@@ -1,0 +1,274 @@
+#define _GNU_SOURCE
+#include "sweep.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char sweep_keys[] = "op, backing, touch, size, cap_size_to_memory, cpus, placement, remote, iterations, warmup, "
+			  "events, dir";
+
+void sweep_defaults(struct sweep *s, int max_cpus)
+{
+	char why[128];
+
+	memset(s, 0, sizeof(*s));
+	snprintf(s->name, sizeof(s->name), "sweep");
+	s->max_cpus = max_cpus;
+	s->ops[0] = workload_find("munmap");
+	s->nops = 1;
+	s->backings[0] = BACKING_SHMEM;
+	s->nbackings = 1;
+	s->touches[0] = TOUCH_DIRTY;
+	s->ntouches = 1;
+	s->sizes[0] = 1ul << 30;
+	s->nsizes = 1;
+	snprintf(s->size_origin, sizeof(s->size_origin), "the default size");
+	s->cpus[0] = 1;
+	s->ncpus = 1;
+	s->remotes[0] = REMOTE_SPIN;
+	s->nremotes = 1;
+	placement_parse("compact", &s->placements[0], why, sizeof(why));
+	s->nplacements = 1;
+	s->iterations = 10;
+	s->warmup = 2;
+	snprintf(s->file_dir, sizeof(s->file_dir), "%s", default_file_dir());
+}
+
+/* Each item of a comma list through a name lookup. */
+static int parse_names(const char *key, const char *value, int (*lookup)(const char *), int *out, int max,
+		       int *n, char *why, size_t len)
+{
+	char *copy = strdup(value), *items[LIST_MAX];
+	int count = copy ? split_list(copy, items, max) : 0, ret = -1;
+
+	if (count < 0)
+		snprintf(why, len, "%s: more than %d values", key, max);
+	else if (count == 0)
+		snprintf(why, len, "%s: no value", key);
+	for (int i = 0; i < count; i++) {
+		out[i] = lookup(items[i]);
+		if (out[i] < 0) {
+			snprintf(why, len, "unknown %s '%s' (see 'tlbbench list')", key, items[i]);
+			goto out;
+		}
+	}
+	if (count > 0) {
+		*n = count;
+		ret = 0;
+	}
+out:
+	free(copy);
+	return ret;
+}
+
+static int workload_index(const char *name)
+{
+	for (int i = 0; i < workload_count; i++)
+		if (strcmp(workloads[i]->name, name) == 0)
+			return i;
+	return -1;
+}
+
+static int parse_ops(struct sweep *s, const char *value, char *why, size_t len)
+{
+	int idx[LIST_MAX], n;
+
+	if (parse_names("op", value, workload_index, idx, LIST_MAX, &n, why, len) < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		s->ops[i] = workloads[idx[i]];
+	s->nops = n;
+	return 0;
+}
+
+static int parse_sizes(struct sweep *s, const char *value, char *why, size_t len)
+{
+	char *copy = strdup(value), *items[LIST_MAX];
+	int n = copy ? split_list(copy, items, LIST_MAX) : 0, ret = 0;
+
+	if (n <= 0) {
+		snprintf(why, len, n < 0 ? "size: more than %d values" : "size: no value", LIST_MAX);
+		ret = -1;
+	}
+	for (int i = 0; ret == 0 && i < n; i++)
+		ret = parse_size(items[i], &s->sizes[i], why, len);
+	if (ret == 0)
+		s->nsizes = n;
+	free(copy);
+	return ret;
+}
+
+static int parse_placements(struct sweep *s, const char *value, char *why, size_t len)
+{
+	char *copy = strdup(value), *items[SWEEP_PLACEMENTS];
+	int n = copy ? split_list(copy, items, SWEEP_PLACEMENTS) : 0, ret = 0;
+
+	if (n <= 0) {
+		snprintf(why, len, n < 0 ? "placement: more than %d values" : "placement: no value", SWEEP_PLACEMENTS);
+		ret = -1;
+	}
+	for (int i = 0; ret == 0 && i < n; i++)
+		ret = placement_parse(items[i], &s->placements[i], why, len);
+	if (ret == 0)
+		s->nplacements = n;
+	free(copy);
+	return ret;
+}
+
+static int parse_count(const char *key, const char *value, int min, int *out, char *why, size_t len)
+{
+	char *end;
+	long v = strtol(value, &end, 10);
+
+	if (end == value || *end || v < min || v > 1000000) {
+		snprintf(why, len, "bad %s '%s': want a whole number from %d", key, value, min);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_yes_no(const char *key, const char *value, bool *out, char *why, size_t len)
+{
+	if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0) {
+		snprintf(why, len, "bad %s '%s': want yes or no", key, value);
+		return -1;
+	}
+	*out = strcmp(value, "yes") == 0;
+	return 0;
+}
+
+static int parse_dir(struct sweep *s, const char *value, char *why, size_t len)
+{
+	if (!*value || strlen(value) >= sizeof(s->file_dir)) {
+		snprintf(why, len, "dir: %s", *value ? "path too long" : "no value");
+		return -1;
+	}
+	if (file_dir_check(value, why, len) < 0)
+		return -1;
+	snprintf(s->file_dir, sizeof(s->file_dir), "%s", value);
+	return 0;
+}
+
+int sweep_set(struct sweep *s, const char *key, const char *value, char *why, size_t len)
+{
+	int counts[LIST_MAX], n;
+
+	if (strcmp(key, "op") == 0)
+		return parse_ops(s, value, why, len);
+	if (strcmp(key, "backing") == 0)
+		return parse_names(key, value, backing_from_name, s->backings, BACKING_COUNT, &s->nbackings, why, len);
+	if (strcmp(key, "touch") == 0)
+		return parse_names(key, value, touch_from_name, s->touches, TOUCH_COUNT, &s->ntouches, why, len);
+	if (strcmp(key, "remote") == 0)
+		return parse_names(key, value, remote_mode_from_name, s->remotes, REMOTE_MODE_COUNT, &s->nremotes,
+				   why, len);
+	if (strcmp(key, "size") == 0)
+		return parse_sizes(s, value, why, len);
+	if (strcmp(key, "cap_size_to_memory") == 0)
+		return parse_yes_no(key, value, &s->cap_sizes, why, len);
+	if (strcmp(key, "placement") == 0)
+		return parse_placements(s, value, why, len);
+	if (strcmp(key, "cpus") == 0) {
+		if (parse_cpu_counts(value, s->max_cpus, counts, &n, why, len) < 0)
+			return -1;
+		memcpy(s->cpus, counts, sizeof(int) * (size_t)n);
+		s->ncpus = n;
+		return 0;
+	}
+	if (strcmp(key, "iterations") == 0)
+		return parse_count(key, value, 1, &s->iterations, why, len);
+	if (strcmp(key, "warmup") == 0)
+		return parse_count(key, value, 0, &s->warmup, why, len);
+	if (strcmp(key, "dir") == 0)
+		return parse_dir(s, value, why, len);
+	snprintf(why, len, "unknown key '%s' (keys: %s)", key, sweep_keys);
+	return -1;
+}
+
+int sweep_finish(struct sweep *s, char *why, size_t len)
+{
+	char reason[256];
+	int kept = 0;
+
+	for (int i = 0; i < s->nsizes; i++) {
+		if (size_fits_memory(s->sizes[i], reason, sizeof(reason)) == 0) {
+			s->sizes[kept++] = s->sizes[i];
+			continue;
+		}
+		if (!s->cap_sizes) {
+			snprintf(why, len, "%s: %s", s->size_origin, reason);
+			return -1;
+		}
+		fprintf(stderr, "tlbbench: %s: dropped (cap_size_to_memory): %s\n", s->name, reason);
+	}
+	if (!kept) {
+		snprintf(why, len, "%s: no size fits in memory", s->size_origin);
+		return -1;
+	}
+	s->nsizes = kept;
+	return 0;
+}
+
+void event_set_defaults(struct event_set *e)
+{
+	memset(e, 0, sizeof(*e));
+	for (int i = 0; i < pmu_default_event_count; i++) {
+		snprintf(e->names[i], PMU_NAME_LEN, "%s", pmu_default_events[i]);
+		e->list[i] = e->names[i];
+	}
+	e->count = pmu_default_event_count;
+}
+
+int event_set_parse(struct event_set *e, const char *value, char *why, size_t len)
+{
+	char *copy, *items[PMU_MAX_EVENTS];
+	int n;
+
+	if (strcmp(value, "default") == 0) {
+		event_set_defaults(e);
+		return 0;
+	}
+	copy = strdup(value);
+	n = copy ? split_list(copy, items, PMU_MAX_EVENTS) : 0;
+	if (n <= 0) {
+		snprintf(why, len, n < 0 ? "events: more than %d events" : "events: no value", PMU_MAX_EVENTS);
+		free(copy);
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		snprintf(e->names[i], PMU_NAME_LEN, "%s", items[i]);
+		e->list[i] = e->names[i];
+	}
+	e->count = n;
+	free(copy);
+	return 0;
+}
+
+int sweep_expand(const struct sweep *s, struct case_params *cases, int max)
+{
+	int n = 0;
+
+	for (int o = 0; o < s->nops; o++)
+	for (int b = 0; b < s->nbackings; b++)
+	for (int t = 0; t < s->ntouches; t++)
+	for (int z = 0; z < s->nsizes; z++)
+	for (int c = 0; c < s->ncpus; c++)
+	for (int pl = 0; pl < s->nplacements; pl++)
+	for (int r = 0; r < s->nremotes; r++) {
+		/* With one CPU there is no remote thread to vary or place, except
+		 * where an explicit PU list names the measuring CPU. */
+		if (s->cpus[c] == 1 && (r > 0 || (pl > 0 && s->placements[pl].policy != PLACE_LIST)))
+			continue;
+		if (n == max)
+			return -1;
+		cases[n++] = (struct case_params){
+			.workload = s->ops[o], .backing = s->backings[b], .touch = s->touches[t],
+			.size = s->sizes[z], .cpus = s->cpus[c], .remote = s->remotes[r],
+			.placement = &s->placements[pl], .file_dir = s->file_dir,
+			.iterations = s->iterations, .warmup = s->warmup, .sweep_name = s->name,
+		};
+	}
+	return n;
+}

@@ -1,0 +1,66 @@
+/* A sweep: the axes of a run (op, backing, touch, size, cpus, placement,
+ * remote) and its sampling. The command line, config files and --set all
+ * set it through sweep_set, so a value means the same wherever it is given. */
+#ifndef TLBBENCH_SWEEP_H
+#define TLBBENCH_SWEEP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../bench/workload.h"
+#include "config.h"
+#include "pmu.h"
+#include "topo.h"
+
+#define SWEEP_PLACEMENTS 8
+
+struct sweep {
+	char name[64]; /* "sweep", or the name of a [case NAME] section */
+	int max_cpus;  /* what "all" means */
+	const struct workload *ops[LIST_MAX];
+	int nops;
+	int backings[BACKING_COUNT];
+	int nbackings;
+	int touches[TOUCH_COUNT];
+	int ntouches;
+	size_t sizes[LIST_MAX];
+	int nsizes;
+	bool cap_sizes;        /* drop sizes over the memory limit instead of refusing them */
+	char size_origin[160]; /* where the sizes were set, for messages: "file:line" or "--size" */
+	int cpus[LIST_MAX];
+	int ncpus;
+	int remotes[REMOTE_MODE_COUNT];
+	int nremotes;
+	struct placement placements[SWEEP_PLACEMENTS];
+	int nplacements;
+	int iterations, warmup;
+	char file_dir[512];
+};
+
+/* The events of a whole run: one CSV header, so one set for every sweep. */
+struct event_set {
+	char names[PMU_MAX_EVENTS][PMU_NAME_LEN];
+	const char *list[PMU_MAX_EVENTS];
+	int count;
+};
+
+/* The keys sweep_set takes, for messages. */
+extern const char sweep_keys[];
+
+void sweep_defaults(struct sweep *s, int max_cpus);
+/* Set key from its text; -1 with a one-line reason in why (unknown key or bad value). */
+int sweep_set(struct sweep *s, const char *key, const char *value, char *why, size_t len);
+
+/* "default" or a comma list of event strings libpfm4 understands. */
+void event_set_defaults(struct event_set *e);
+int event_set_parse(struct event_set *e, const char *value, char *why, size_t len);
+
+/* Checks that need every key set: the sizes against memory (dropping those
+ * over the limit when cap_size_to_memory is on). -1 with why. */
+int sweep_finish(struct sweep *s, char *why, size_t len);
+
+/* Every combination of a sweep's axes appended to cases; returns how many, or
+ * -1 when they would pass max. */
+int sweep_expand(const struct sweep *s, struct case_params *cases, int max);
+
+#endif

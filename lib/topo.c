@@ -1,0 +1,462 @@
+/* CPU topology through hwloc, and the placement policies that pick PUs for the threads. */
+#define _GNU_SOURCE
+#include "topo.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Indexed by enum placement_policy. */
+static const char *const policy_names[PLACE_POLICY_COUNT] = {
+	"compact", "scatter", "smt", "cross-llc", "cross-numa", "pus"
+};
+
+static int count_type(hwloc_topology_t topo, hwloc_obj_type_t type)
+{
+	int n = hwloc_get_nbobjs_by_type(topo, type);
+
+	return n < 0 ? 0 : n;
+}
+
+static const char *plural(int n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* "1 package, 1 NUMA node, 1 L3, 2 cores, 2 PUs (1 per core)"; "1-2 per core" on hybrid machines. */
+static void make_summary(struct topo *t)
+{
+	hwloc_topology_t topo = t->topology;
+	int npack = count_type(topo, HWLOC_OBJ_PACKAGE), nnuma = count_type(topo, HWLOC_OBJ_NUMANODE);
+	int nl3 = count_type(topo, HWLOC_OBJ_L3CACHE), ncores = count_type(topo, HWLOC_OBJ_CORE);
+	int npus = count_type(topo, HWLOC_OBJ_PU), i, w, lo = INT_MAX, hi = 0;
+	char smt[48] = "no core information";
+
+	for (i = 0; i < ncores; i++) {
+		w = hwloc_bitmap_weight(hwloc_get_obj_by_type(topo, HWLOC_OBJ_CORE, (unsigned)i)->cpuset);
+		lo = w < lo ? w : lo;
+		hi = w > hi ? w : hi;
+	}
+	if (ncores && lo == hi)
+		snprintf(smt, sizeof(smt), "%d per core", lo);
+	else if (ncores)
+		snprintf(smt, sizeof(smt), "%d-%d per core", lo, hi);
+	snprintf(t->summary, sizeof(t->summary), "%d package%s, %d NUMA node%s, %d L3%s, %d core%s, %d PU%s (%s)",
+		 npack, plural(npack), nnuma, plural(nnuma), nl3, plural(nl3), ncores, plural(ncores),
+		 npus, plural(npus), smt);
+}
+
+/* Drop PUs outside our affinity (taskset, cgroup cpusets): every policy must pick PUs we can bind to. */
+static int restrict_to_affinity(struct topo *t, char *why, size_t len)
+{
+	hwloc_const_cpuset_t all = hwloc_topology_get_topology_cpuset(t->topology);
+	hwloc_bitmap_t set = hwloc_bitmap_alloc();
+	int ret = 0;
+
+	if (!set) {
+		snprintf(why, len, "out of memory");
+		return -1;
+	}
+	/* When the binding cannot be read, assume we may run anywhere. */
+	if (hwloc_get_cpubind(t->topology, set, HWLOC_CPUBIND_PROCESS) == 0)
+		hwloc_bitmap_and(set, set, all);
+	else
+		hwloc_bitmap_copy(set, all);
+	/* Without REMOVE_CPULESS, packages whose NUMA node has memory would stay, with no PUs. */
+	if (!hwloc_bitmap_iszero(set) && !hwloc_bitmap_isequal(set, all) &&
+	    hwloc_topology_restrict(t->topology, set, HWLOC_RESTRICT_FLAG_REMOVE_CPULESS) < 0) {
+		snprintf(why, len, "hwloc cannot restrict the topology to our CPUs: %s", strerror(errno));
+		ret = -1;
+	}
+	hwloc_bitmap_free(set);
+	return ret;
+}
+
+/* The machine's topology, or a synthetic one when description is set. */
+static int topo_open(struct topo *t, const char *description, char *why, size_t len)
+{
+	int ret = -1;
+
+	memset(t, 0, sizeof(*t));
+	if (hwloc_topology_init(&t->topology) < 0) {
+		t->topology = NULL;
+		snprintf(why, len, "hwloc cannot initialise a topology: %s", strerror(errno));
+		return -1;
+	}
+	if (description && hwloc_topology_set_synthetic(t->topology, description) < 0)
+		snprintf(why, len, "bad synthetic topology '%s'", description);
+	else if (hwloc_topology_load(t->topology) < 0)
+		snprintf(why, len, "hwloc cannot load the topology: %s", strerror(errno));
+	else
+		ret = description ? 0 : restrict_to_affinity(t, why, len);
+	if (ret == 0 && topo_pu_count(t) < 1) {
+		snprintf(why, len, "hwloc found no PUs");
+		ret = -1;
+	}
+	if (ret < 0)
+		topo_destroy(t);
+	else
+		make_summary(t);
+	return ret;
+}
+
+int topo_load(struct topo *t, char *why, size_t len)
+{
+	return topo_open(t, NULL, why, len);
+}
+
+int topo_load_synthetic(struct topo *t, const char *description, char *why, size_t len)
+{
+	return topo_open(t, description, why, len);
+}
+
+void topo_destroy(struct topo *t)
+{
+	if (t->topology)
+		hwloc_topology_destroy(t->topology);
+	t->topology = NULL;
+}
+
+int topo_export_xml(const struct topo *t, const char *path, char *why, size_t len)
+{
+	if (hwloc_topology_export_xml(t->topology, path, 0) < 0) {
+		snprintf(why, len, "cannot write the topology to %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int topo_pu_count(const struct topo *t)
+{
+	return count_type(t->topology, HWLOC_OBJ_PU);
+}
+
+const char *placement_policy_name(enum placement_policy p)
+{
+	return (unsigned)p < PLACE_POLICY_COUNT ? policy_names[p] : "unknown";
+}
+
+/* A plain decimal number: no sign, no blanks, at most INT_MAX. */
+static int parse_pu_number(const char *s, char **end, unsigned *value)
+{
+	unsigned long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, end, 10);
+	if (errno || v > INT_MAX)
+		return -1;
+	*value = (unsigned)v;
+	return 0;
+}
+
+/* Append PUs a..b; -1 with why on a duplicate or on too many PUs. */
+static int add_pu_range(struct placement *p, unsigned a, unsigned b, const char *text, char *why, size_t len)
+{
+	unsigned pu;
+	int i;
+
+	if (b - a >= (unsigned)(PLACEMENT_MAX_PUS - p->npus)) {
+		snprintf(why, len, "bad placement '%s': more than %d PUs", text, PLACEMENT_MAX_PUS);
+		return -1;
+	}
+	for (pu = a; pu <= b; pu++) {
+		for (i = 0; i < p->npus; i++) {
+			if (p->pu_os[i] == pu) {
+				snprintf(why, len, "bad placement '%s': PU %u listed twice", text, pu);
+				return -1;
+			}
+		}
+		p->pu_os[p->npus++] = pu;
+	}
+	return 0;
+}
+
+/* LIST: "a" or "a-b" items joined by '+'. */
+static int parse_pu_list(const char *s, struct placement *p, const char *text, char *why, size_t len)
+{
+	char *end;
+	unsigned a, b;
+
+	if (!*s) {
+		snprintf(why, len, "bad placement '%s': empty PU list", text);
+		return -1;
+	}
+	do {
+		if (parse_pu_number(s, &end, &a) < 0)
+			goto bad;
+		b = a;
+		if (*end == '-' && parse_pu_number(end + 1, &end, &b) < 0)
+			goto bad;
+		if (*end != '\0' && *end != '+')
+			goto bad;
+		if (b < a) {
+			snprintf(why, len, "bad placement '%s': reversed range %u-%u", text, a, b);
+			return -1;
+		}
+		if (add_pu_range(p, a, b, text, why, len) < 0)
+			return -1;
+		s = end + 1;
+	} while (*end);
+	return 0;
+bad:
+	snprintf(why, len, "bad placement '%s': '%.*s' is not a PU number or range a-b",
+		 text, (int)strcspn(s, "+"), s);
+	return -1;
+}
+
+int placement_parse(const char *text, struct placement *out, char *why, size_t len)
+{
+	size_t keep = sizeof(out->text) - 4;
+	int i;
+
+	text = text ? text : "";
+	memset(out, 0, sizeof(*out));
+	/* For reports only: a list too long for the field ends in "...". */
+	if (snprintf(out->text, sizeof(out->text), "%s", text) >= (int)sizeof(out->text))
+		memcpy(out->text + keep, "...", 4);
+	for (i = 0; i < PLACE_LIST; i++) {
+		if (!strcmp(text, policy_names[i])) {
+			out->policy = (enum placement_policy)i;
+			return 0;
+		}
+	}
+	if (!strncmp(text, "pus:", 4)) {
+		out->policy = PLACE_LIST;
+		return parse_pu_list(text + 4, out, text, why, len);
+	}
+	snprintf(why, len, "unknown placement '%s': want compact, scatter, smt, cross-llc, cross-numa or pus:LIST",
+		 text);
+	return -1;
+}
+
+/*
+ * Each policy gives every PU a sort key; its order is the PUs sorted by key.
+ * TIER separates the stages of a policy, PAIR orders by a, then b.
+ */
+#define TIER(t) ((long long)(t) << 42)
+#define PAIR(a, b) (((long long)(a) << 21) + (b))
+
+struct keyed_pu {
+	long long key;
+	hwloc_obj_t pu;
+};
+
+/* Keying one policy, walking the PUs in logical order; "unit": the current PU's core. */
+struct keyer {
+	hwloc_topology_t topo;
+	enum placement_policy policy;
+	hwloc_obj_type_t domain;	/* cross-*: L3 or NUMA node */
+	int ndom, home, dom, dom_rank;	/* cross-*: M's domain, the unit's, the unit's rank in it */
+	int *seen;			/* cross-*: units seen per domain, [ndom] for units in none */
+	int scatter_pos;		/* scatter: the unit's place in the core order */
+};
+
+/* A "unit" is a core, or a PU where hwloc knows no core above it. */
+static bool is_unit(hwloc_obj_t obj)
+{
+	return obj->type == HWLOC_OBJ_CORE || obj->type == HWLOC_OBJ_PU;
+}
+
+static hwloc_obj_t unit_of(hwloc_topology_t topo, hwloc_obj_t pu)
+{
+	hwloc_obj_t core = hwloc_get_ancestor_obj_by_type(topo, HWLOC_OBJ_CORE, pu);
+
+	return core ? core : pu;
+}
+
+/* Logical index of obj's first PU: the PUs under one object have consecutive logical indexes. */
+static int first_pu(hwloc_obj_t obj)
+{
+	while (obj->arity)
+		obj = obj->children[0];
+	return (int)obj->logical_index;
+}
+
+/* Units under obj; like PUs, the units under one object have consecutive logical indexes. */
+static int unit_count(hwloc_obj_t obj)
+{
+	hwloc_obj_t first = obj, last = obj;
+
+	while (!is_unit(first))
+		first = first->children[0];
+	while (!is_unit(last))
+		last = last->children[last->arity - 1];
+	return (int)(last->logical_index - first->logical_index) + 1;
+}
+
+/*
+ * The unit's place in the scatter core order. Each object interleaves its
+ * children's orders, so the j-th unit of child i comes after min(n, j) units
+ * of every child (n units each), and after one more of each earlier child
+ * that has more than j.
+ */
+static int scatter_pos(hwloc_obj_t unit)
+{
+	hwloc_obj_t child, obj;
+	int j = 0, next, n;
+	unsigned c;
+
+	for (child = unit, obj = unit->parent; obj; child = obj, obj = obj->parent) {
+		for (next = 0, c = 0; c < obj->arity; c++) {
+			n = unit_count(obj->children[c]);
+			next += (n < j ? n : j) + (c < child->sibling_rank && n > j);
+		}
+		j = next;
+	}
+	return j;
+}
+
+/* Index of the first domain that holds the unit; ndom when none does. */
+static int domain_of(const struct keyer *k, hwloc_obj_t unit)
+{
+	hwloc_obj_t dom;
+	int d;
+
+	for (d = 0; d < k->ndom; d++) {
+		dom = hwloc_get_obj_by_type(k->topo, k->domain, (unsigned)d);
+		if (hwloc_bitmap_isincluded(unit->cpuset, dom->cpuset))
+			return d;
+	}
+	return k->ndom;
+}
+
+/*
+ * Called for every PU in logical order, so a unit's first PU comes first.
+ * cross-*: M; the first PU of each core outside M's domain, round-robin over
+ * those domains, i.e. by (rank in its domain, domain); the first PU of each
+ * other core in M's domain; the rest. Units in no domain form one more
+ * domain, so a machine without any is a single domain.
+ */
+static long long pu_key(struct keyer *k, hwloc_obj_t pu)
+{
+	hwloc_obj_t unit = unit_of(k->topo, pu);
+	int i = (int)pu->logical_index, first = first_pu(unit);
+	bool cross = k->policy == PLACE_CROSS_LLC || k->policy == PLACE_CROSS_NUMA;
+
+	if (i == first && k->policy == PLACE_SCATTER)
+		k->scatter_pos = scatter_pos(unit);
+	if (i == first && cross) {
+		k->dom = domain_of(k, unit);
+		k->dom_rank = k->seen[k->dom]++;
+		k->home = i == 0 ? k->dom : k->home;
+	}
+	if (k->policy == PLACE_SCATTER)	/* each core's 1st PU in core order, then each one's 2nd, ... */
+		return PAIR(i - first, k->scatter_pos);
+	if (k->policy == PLACE_SMT)	/* M's core, each other core's first PU, the rest */
+		return TIER(first == 0 ? 0 : i == first ? 1 : 2) + i;
+	if (!cross || i == 0)
+		return i;
+	if (i != first)
+		return TIER(3) + i;
+	return k->dom == k->home ? TIER(2) + i : TIER(1) + PAIR(k->dom_rank, k->dom);
+}
+
+static int by_key(const void *a, const void *b)
+{
+	long long ka = ((const struct keyed_pu *)a)->key, kb = ((const struct keyed_pu *)b)->key;
+
+	return (ka > kb) - (ka < kb);
+}
+
+/* The first n PUs of the policy's order into out; -1 with why. */
+static int pick_policy(const struct topo *t, enum placement_policy policy, int n, hwloc_obj_t *out,
+		       char *why, size_t len)
+{
+	struct keyer k = { .topo = t->topology, .policy = policy };
+	int i, npu = topo_pu_count(t), ret = -1;
+	struct keyed_pu *pus;
+
+	if (n > npu) {
+		snprintf(why, len, "%d CPUs asked, only %d PUs available", n, npu);
+		return -1;
+	}
+	k.domain = policy == PLACE_CROSS_LLC ? HWLOC_OBJ_L3CACHE : HWLOC_OBJ_NUMANODE;
+	k.ndom = count_type(k.topo, k.domain);
+	k.seen = calloc((size_t)k.ndom + 1, sizeof(*k.seen));
+	pus = malloc((size_t)npu * sizeof(*pus));
+	if (!pus || !k.seen) {
+		snprintf(why, len, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < npu; i++) {
+		pus[i].pu = hwloc_get_obj_by_type(k.topo, HWLOC_OBJ_PU, (unsigned)i);
+		pus[i].key = pu_key(&k, pus[i].pu);
+	}
+	qsort(pus, (size_t)npu, sizeof(*pus), by_key);
+	for (i = 0; i < n; i++)
+		out[i] = pus[i].pu;
+	ret = 0;
+out:
+	free(pus);
+	free(k.seen);
+	return ret;
+}
+
+/* Every listed PU must exist, not only the first n: a typo should fail every run of a sweep alike. */
+static int pick_list(const struct topo *t, const struct placement *p, int n, hwloc_obj_t *out,
+		     char *why, size_t len)
+{
+	int i;
+
+	if (n > p->npus) {
+		snprintf(why, len, "%d CPUs asked, only %d PUs listed", n, p->npus);
+		return -1;
+	}
+	for (i = 0; i < p->npus; i++) {
+		hwloc_obj_t pu = hwloc_get_pu_obj_by_os_index(t->topology, p->pu_os[i]);
+
+		if (!pu) {
+			snprintf(why, len, "PU %u is not in this machine's topology (or not allowed)", p->pu_os[i]);
+			return -1;
+		}
+		if (i < n)
+			out[i] = pu;
+	}
+	return 0;
+}
+
+int placement_pick(const struct topo *t, const struct placement *p, int n, hwloc_obj_t *out, char *why, size_t len)
+{
+	if (n < 1) {
+		snprintf(why, len, "%d CPUs asked, need at least 1", n);
+		return -1;
+	}
+	if (p->policy == PLACE_LIST)
+		return pick_list(t, p, n, out, why, len);
+	if ((unsigned)p->policy >= PLACE_LIST) {
+		snprintf(why, len, "unknown placement policy %d", (int)p->policy);
+		return -1;
+	}
+	return pick_policy(t, p->policy, n, out, why, len);
+}
+
+int topo_current_pu(const struct topo *t)
+{
+	hwloc_bitmap_t set = hwloc_bitmap_alloc();
+	int pu = -1;
+
+	if (set && hwloc_get_last_cpu_location(t->topology, set, HWLOC_CPUBIND_THREAD) == 0)
+		pu = hwloc_bitmap_first(set);
+	hwloc_bitmap_free(set);
+	return pu;
+}
+
+int topo_bind_thread(const struct topo *t, hwloc_const_cpuset_t set, char *why, size_t len)
+{
+	char list[128];
+	int pu;
+
+	if (hwloc_set_cpubind(t->topology, set, HWLOC_CPUBIND_THREAD) < 0) {
+		hwloc_bitmap_list_snprintf(list, sizeof(list), set);
+		snprintf(why, len, "cannot bind a thread to PUs %s: %s", list, strerror(errno));
+		return -1;
+	}
+	pu = topo_current_pu(t);
+	if (pu < 0)
+		snprintf(why, len, "hwloc cannot tell which PU this thread runs on");
+	return pu;
+}

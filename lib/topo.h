@@ -1,0 +1,72 @@
+/* CPU topology (hwloc) and where the measuring and remote threads run. */
+#ifndef TLBBENCH_TOPO_H
+#define TLBBENCH_TOPO_H
+
+#include <hwloc.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PLACEMENT_MAX_PUS 4096
+
+enum placement_policy {
+	PLACE_COMPACT,    /* logical PU order: SMT siblings first */
+	PLACE_SCATTER,    /* one PU per core, spread across packages and L3s first, SMT siblings last */
+	PLACE_SMT,        /* the measuring PU's SMT siblings first */
+	PLACE_CROSS_LLC,  /* remote threads in other L3 domains first */
+	PLACE_CROSS_NUMA, /* remote threads in other NUMA nodes first */
+	PLACE_LIST,       /* an explicit list of PUs (OS indexes) */
+	PLACE_POLICY_COUNT
+};
+
+struct placement {
+	enum placement_policy policy;
+	int npus;                        /* PLACE_LIST only */
+	unsigned pu_os[PLACEMENT_MAX_PUS]; /* PLACE_LIST only: OS indexes, measuring PU first */
+	char text[64];                   /* as written, e.g. "scatter" or "pus:0+2+5" ("..." if cut short) */
+};
+
+struct topo {
+	hwloc_topology_t topology;
+	char summary[256]; /* one line, e.g. "1 package, 1 NUMA node, 1 L3, 2 cores, 2 PUs (1 per core)" */
+};
+
+/*
+ * The machine's topology, restricted to the PUs this process may run on
+ * (and the NUMA nodes local to them). Load once, outside timed code.
+ */
+int topo_load(struct topo *t, char *why, size_t len);
+/* A synthetic topology (hwloc_topology_set_synthetic), e.g. "pack:2 l3:2 core:8 pu:2", for tests. */
+int topo_load_synthetic(struct topo *t, const char *description, char *why, size_t len);
+void topo_destroy(struct topo *t);
+/* Save the topology as hwloc XML (for result directories). */
+int topo_export_xml(const struct topo *t, const char *path, char *why, size_t len);
+int topo_pu_count(const struct topo *t);
+
+/* "compact", "scatter", "smt", "cross-llc", "cross-numa", "pus" ("unknown" out of range) */
+const char *placement_policy_name(enum placement_policy p);
+/*
+ * "compact" | "scatter" | "smt" | "cross-llc" | "cross-numa" | "pus:LIST"
+ * where LIST is OS indexes joined by '+', with ranges a-b allowed:
+ * "pus:0+2+5", "pus:0-3+8". -1 with a one-line reason in why for anything
+ * else (unknown policy, empty list, bad number, reversed range, duplicate
+ * PU, more than PLACEMENT_MAX_PUS).
+ */
+int placement_parse(const char *text, struct placement *out, char *why, size_t len);
+/*
+ * The n PUs a placement gives on this topology: out[0] for the measuring
+ * thread, out[1..n-1] for the remote threads. Returns 0, or -1 with why (n
+ * larger than the PUs available or than the list; any listed PU that is not
+ * in the topology, even one past n). n >= 1.
+ */
+int placement_pick(const struct topo *t, const struct placement *p, int n, hwloc_obj_t *out,
+		   char *why, size_t len);
+/*
+ * Bind the calling thread to a cpuset, then report the OS index of the PU it
+ * is running on, so callers can verify the binding. Returns that OS index, or
+ * -1 with why.
+ */
+int topo_bind_thread(const struct topo *t, hwloc_const_cpuset_t set, char *why, size_t len);
+/* OS index of the PU the calling thread last ran on, or -1. */
+int topo_current_pu(const struct topo *t);
+
+#endif
