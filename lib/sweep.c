@@ -35,31 +35,52 @@ void sweep_defaults(struct sweep *s, int max_cpus)
 	snprintf(s->file_dir, sizeof(s->file_dir), "%s", default_file_dir());
 }
 
-/* Each item of a comma list through a name lookup. */
+/* Split value at commas and hand each item to parse_item; the item count,
+ * or -1 with why for an empty list, too many items or a bad item. */
+static int parse_list(const char *key, const char *value, int max,
+		      int (*parse_item)(const char *item, int i, void *ctx, char *why, size_t len), void *ctx,
+		      char *why, size_t len)
+{
+	char *copy = strdup(value), *items[LIST_MAX];
+	int n = copy ? split_list(copy, items, max < LIST_MAX ? max : LIST_MAX) : 0;
+
+	if (n <= 0)
+		snprintf(why, len, n < 0 ? "%s: more than %d values" : "%s: no value", key, max);
+	for (int i = 0; n > 0 && i < n; i++)
+		if (parse_item(items[i], i, ctx, why, len) < 0)
+			n = -1;
+	free(copy);
+	return n > 0 ? n : -1;
+}
+
+/* Names looked up in a table: ops, backings, touch patterns, remote modes. */
+struct name_list {
+	const char *key;
+	int (*lookup)(const char *name);
+	int *out;
+};
+
+static int name_item(const char *item, int i, void *ctx, char *why, size_t len)
+{
+	struct name_list *names = ctx;
+
+	names->out[i] = names->lookup(item);
+	if (names->out[i] >= 0)
+		return 0;
+	snprintf(why, len, "unknown %s '%s' (see 'tlbbench list')", names->key, item);
+	return -1;
+}
+
 static int parse_names(const char *key, const char *value, int (*lookup)(const char *), int *out, int max,
 		       int *n, char *why, size_t len)
 {
-	char *copy = strdup(value), *items[LIST_MAX];
-	int count = copy ? split_list(copy, items, max) : 0, ret = -1;
+	struct name_list names = { .key = key, .lookup = lookup, .out = out };
+	int count = parse_list(key, value, max, name_item, &names, why, len);
 
 	if (count < 0)
-		snprintf(why, len, "%s: more than %d values", key, max);
-	else if (count == 0)
-		snprintf(why, len, "%s: no value", key);
-	for (int i = 0; i < count; i++) {
-		out[i] = lookup(items[i]);
-		if (out[i] < 0) {
-			snprintf(why, len, "unknown %s '%s' (see 'tlbbench list')", key, items[i]);
-			goto out;
-		}
-	}
-	if (count > 0) {
-		*n = count;
-		ret = 0;
-	}
-out:
-	free(copy);
-	return ret;
+		return -1;
+	*n = count;
+	return 0;
 }
 
 static int workload_index(const char *name)
@@ -82,38 +103,48 @@ static int parse_ops(struct sweep *s, const char *value, char *why, size_t len)
 	return 0;
 }
 
+static int size_item(const char *item, int i, void *ctx, char *why, size_t len)
+{
+	return parse_size(item, &((size_t *)ctx)[i], why, len);
+}
+
+static int placement_item(const char *item, int i, void *ctx, char *why, size_t len)
+{
+	return placement_parse(item, &((struct placement *)ctx)[i], why, len);
+}
+
+static int event_item(const char *item, int i, void *ctx, char *why, size_t len)
+{
+	struct event_set *e = ctx;
+
+	(void)why;
+	(void)len;
+	snprintf(e->names[i], PMU_NAME_LEN, "%s", item);
+	e->list[i] = e->names[i];
+	return 0;
+}
+
+/* Parse into a scratch copy, so a bad list leaves the sweep as it was. */
 static int parse_sizes(struct sweep *s, const char *value, char *why, size_t len)
 {
-	char *copy = strdup(value), *items[LIST_MAX];
-	int n = copy ? split_list(copy, items, LIST_MAX) : 0, ret = 0;
+	size_t sizes[LIST_MAX];
+	int n = parse_list("size", value, LIST_MAX, size_item, sizes, why, len);
 
-	if (n <= 0) {
-		snprintf(why, len, n < 0 ? "size: more than %d values" : "size: no value", LIST_MAX);
-		ret = -1;
-	}
-	for (int i = 0; ret == 0 && i < n; i++)
-		ret = parse_size(items[i], &s->sizes[i], why, len);
-	if (ret == 0)
-		s->nsizes = n;
-	free(copy);
-	return ret;
+	if (n < 0)
+		return -1;
+	memcpy(s->sizes, sizes, sizeof(sizes[0]) * (size_t)n);
+	s->nsizes = n;
+	return 0;
 }
 
 static int parse_placements(struct sweep *s, const char *value, char *why, size_t len)
 {
-	char *copy = strdup(value), *items[SWEEP_PLACEMENTS];
-	int n = copy ? split_list(copy, items, SWEEP_PLACEMENTS) : 0, ret = 0;
+	int n = parse_list("placement", value, SWEEP_PLACEMENTS, placement_item, s->placements, why, len);
 
-	if (n <= 0) {
-		snprintf(why, len, n < 0 ? "placement: more than %d values" : "placement: no value", SWEEP_PLACEMENTS);
-		ret = -1;
-	}
-	for (int i = 0; ret == 0 && i < n; i++)
-		ret = placement_parse(items[i], &s->placements[i], why, len);
-	if (ret == 0)
-		s->nplacements = n;
-	free(copy);
-	return ret;
+	if (n < 0)
+		return -1;
+	s->nplacements = n;
+	return 0;
 }
 
 static int parse_count(const char *key, const char *value, int min, int *out, char *why, size_t len)
@@ -223,26 +254,22 @@ void event_set_defaults(struct event_set *e)
 
 int event_set_parse(struct event_set *e, const char *value, char *why, size_t len)
 {
-	char *copy, *items[PMU_MAX_EVENTS];
+	struct event_set parsed;
 	int n;
 
 	if (strcmp(value, "default") == 0) {
 		event_set_defaults(e);
 		return 0;
 	}
-	copy = strdup(value);
-	n = copy ? split_list(copy, items, PMU_MAX_EVENTS) : 0;
-	if (n <= 0) {
-		snprintf(why, len, n < 0 ? "events: more than %d events" : "events: no value", PMU_MAX_EVENTS);
-		free(copy);
+	memset(&parsed, 0, sizeof(parsed));
+	n = parse_list("events", value, PMU_MAX_EVENTS, event_item, &parsed, why, len);
+	if (n < 0)
 		return -1;
-	}
-	for (int i = 0; i < n; i++) {
-		snprintf(e->names[i], PMU_NAME_LEN, "%s", items[i]);
+	parsed.count = n;
+	*e = parsed;
+	/* The copy's list must point at its own names. */
+	for (int i = 0; i < n; i++)
 		e->list[i] = e->names[i];
-	}
-	e->count = n;
-	free(copy);
 	return 0;
 }
 
