@@ -10,8 +10,10 @@
 
 #include "bench/workload.h"
 #include "lib/run.h"
+#include "lib/compare.h"
 #include "lib/kstat.h"
 #include "lib/model.h"
+#include "lib/plot.h"
 #include "lib/pmu.h"
 #include "lib/sysinfo.h"
 #include "lib/topo.h"
@@ -81,6 +83,8 @@ static const struct command {
 	{ "run", cmd_run, "measure teardown ops: wall time, flushes by reason, IPIs, perf events" },
 	{ "list", cmd_list, "list ops, backings, touch patterns, remote modes and placements" },
 	{ "events", cmd_events, "which perf events open here (thread and CPU scope), and why not" },
+	{ "compare", cmd_compare, "compare two result directories; --signoff RULES gives the verdict" },
+	{ "plot", cmd_plot, "gnuplot plots of a result directory (and of NEW against it)" },
 	{ "info", cmd_info, "kernel, CPU, hypervisor, THP, mitigations, and which counters work" },
 	{ "version", cmd_version, "print version and git revision" },
 	{ "help", cmd_help, "this text; 'tlbbench run --help' for run's options" },

@@ -10,6 +10,7 @@
 
 #define MAX_ENTRIES 512
 #define SECTION_NONE -1
+#define SECTION_RULE -2 /* sign-off rules: read by lib/signoff.c, not here */
 #define SECTION_SWEEP 0 /* cases are 1..ncases */
 
 struct entry {
@@ -64,6 +65,10 @@ static void section_header(struct ini_state *st, const char *text)
 		return; /* inih reports the syntax error */
 	memcpy(name, text + 1, n);
 	name[n] = '\0';
+	if (strncmp(name, "rule ", 5) == 0 && valid_case_name(name + 5)) {
+		st->section = SECTION_RULE;
+		return;
+	}
 	if (strcmp(name, "sweep") == 0) {
 		if (st->saw_sweep)
 			fail(st, st->line, "%s", "a second [sweep] section");
@@ -73,8 +78,8 @@ static void section_header(struct ini_state *st, const char *text)
 	}
 	if (strncmp(name, "case ", 5) != 0 || !valid_case_name(name + 5) ||
 	    strlen(name + 5) >= sizeof(st->case_names[0])) {
-		fail(st, st->line, "unknown section [%s] (want [sweep] or [case NAME], NAME of up to 63 letters, "
-		     "digits, _.-)", name);
+		fail(st, st->line, "unknown section [%s] (want [sweep], [case NAME] or [rule NAME], NAME of up to 63 "
+		     "letters, digits, _.-)", name);
 		return;
 	}
 	for (int i = 0; i < st->ncases; i++)
@@ -115,6 +120,8 @@ static int on_entry(void *user, const char *section, const char *key, const char
 	struct entry *e;
 
 	(void)section; /* the reader already knows which one, validated */
+	if (st->section == SECTION_RULE)
+		return 1;
 	if (st->section == SECTION_NONE) {
 		fail(st, st->line, "'%s' is outside any section: start with [sweep]", key);
 		return 0;

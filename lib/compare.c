@@ -1,0 +1,309 @@
+#define _GNU_SOURCE
+#include "compare.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "signoff.h"
+#include "util.h"
+
+enum format { FORMAT_TABLE, FORMAT_MD, FORMAT_CSV };
+
+static int compare_one(const struct result_case *a, const struct result_case *b, int ma, int mb, uint64_t seed,
+		       struct compare_row *row)
+{
+	double *va = malloc(sizeof(double) * (a->n ? a->n : 1)), *vb = malloc(sizeof(double) * (b->n ? b->n : 1));
+
+	if (!va || !vb) {
+		free(va);
+		free(vb);
+		return -1;
+	}
+	row->na = (int)results_values(a, ma, va);
+	row->nb = (int)results_values(b, mb, vb);
+	row->tested = stats_compare(va, (size_t)row->na, vb, (size_t)row->nb, seed, &row->c) == 0;
+	free(va);
+	free(vb);
+	return 0;
+}
+
+int compare_rows(const struct result_set *base, const struct result_set *new, uint64_t seed,
+		 struct compare_row **rows)
+{
+	int n = 0;
+
+	*rows = calloc((size_t)(base->ncases * base->nmetrics + 1), sizeof(**rows));
+	for (int i = 0; *rows && i < base->ncases; i++) {
+		const struct result_case *a = &base->cases[i], *b = results_find(new, a->key);
+
+		for (int m = 0; b && m < base->nmetrics; m++) {
+			int mb = results_metric_index(new, base->metrics[m]);
+			struct compare_row *row = &(*rows)[n];
+
+			if (mb < 0)
+				continue;
+			row->base = a;
+			row->new = b;
+			snprintf(row->metric, sizeof(row->metric), "%s", base->metrics[m]);
+			if (compare_one(a, b, m, mb, seed, row) < 0)
+				return -1;
+			/* A metric neither side could read (null everywhere) is no row. */
+			if (row->na || row->nb)
+				n++;
+		}
+	}
+	return *rows ? n : -1;
+}
+
+static const char *marker(const struct compare_row *r)
+{
+	if (!r->tested)
+		return "";
+	return r->c.mw_p < 0.001 ? "***" : r->c.mw_p < 0.01 ? "**" : r->c.mw_p < 0.05 ? "*" : "";
+}
+
+static void print_row(FILE *out, enum format f, const struct compare_row *r)
+{
+	const struct comparison *c = &r->c;
+	static const char *const fmt[] = {
+		[FORMAT_TABLE] = "%-46s %-24s %14.6g %14.6g %+8.2f%% [%+7.2f%%, %+7.2f%%] %8.2g %8.2g %-3s\n",
+		[FORMAT_MD] = "| %s | %s | %.6g | %.6g | %+.2f%% | [%+.2f%%, %+.2f%%] | %.2g | %.2g | %s |\n",
+		[FORMAT_CSV] = "\"%s\",%s,%.9g,%.9g,%.6f,%.6f,%.6f,%.6g,%.6g,%s\n",
+	};
+	double scale = f == FORMAT_CSV ? 1 : 100;
+
+	if (!r->tested) {
+		if (f == FORMAT_CSV)
+			fprintf(out, "\"%s\",%s,,,,,,,,\n", r->base->label, r->metric);
+		else
+			fprintf(out, f == FORMAT_MD ? "| %s | %s | n/s (%d and %d values) |||||||\n" :
+						      "%-46s %-24s n/s: %d and %d values\n",
+				r->base->label, r->metric, r->na, r->nb);
+		return;
+	}
+	if (isnan(c->change) && f != FORMAT_CSV) {
+		fprintf(out, f == FORMAT_MD ? "| %s | %s | %.6g | %.6g | n/a (base 0) | | %.2g | %.2g | |\n" :
+					      "%-46s %-24s %14.6g %14.6g   n/a (base median is 0)        %8.2g %8.2g\n",
+			r->base->label, r->metric, c->median_a, c->median_b, c->mw_p, c->welch_p);
+		return;
+	}
+	fprintf(out, fmt[f], r->base->label, r->metric, c->median_a, c->median_b, c->change * scale,
+		c->change_lo * scale, c->change_hi * scale, c->mw_p, c->welch_p, marker(r));
+}
+
+static void print_header(FILE *out, enum format f, const struct result_set *a, const struct result_set *b)
+{
+	if (f == FORMAT_CSV) {
+		fprintf(out, "case,metric,base_median,new_median,change,change_lo,change_hi,mann_whitney_p,welch_p,"
+			     "significance\n");
+		return;
+	}
+	fprintf(out, f == FORMAT_MD ? "Base: `%s`, new: `%s`\n\n" : "base: %s\nnew:  %s\n\n", a->dir, b->dir);
+	if (f == FORMAT_MD)
+		fprintf(out, "| case | metric | base median | new median | change | 95 %% CI | p (Mann-Whitney) | "
+			     "p (Welch) | sig |\n|---|---|---|---|---|---|---|---|---|\n");
+	else
+		fprintf(out, "%-46s %-24s %14s %14s %9s %20s %8s %8s %s\n", "case", "metric", "base median",
+			"new median", "change", "95% CI", "p(MW)", "p(Welch)", "sig");
+}
+
+/* Cases on one side only are listed, never dropped silently. */
+static void print_unmatched(FILE *out, const struct result_set *from, const struct result_set *other,
+			    const char *side)
+{
+	for (int i = 0; i < from->ncases; i++)
+		if (!results_find(other, from->cases[i].key))
+			fprintf(out, "only in %s: %s\n", side, from->cases[i].label);
+}
+
+/* Rows a rule covers: its metric, its cases, tested on both sides. */
+static int covered_rows(const struct rule *rule, const struct compare_row *rows, int n, int *out)
+{
+	int k = 0;
+
+	for (int i = 0; i < n; i++) {
+		const json_t *p = rows[i].base->params;
+
+		if (strcmp(rows[i].metric, rule->metric) == 0 && rows[i].tested &&
+		    rule_applies(rule, json_string_value(json_object_get(p, "op")),
+				 json_string_value(json_object_get(p, "backing")),
+				 json_string_value(json_object_get(p, "touch"))))
+			out[k++] = i;
+	}
+	return k;
+}
+
+static const struct compare_row *holm_rows;
+
+static int by_p(const void *a, const void *b)
+{
+	double pa = holm_rows[*(const int *)a].c.mw_p, pb = holm_rows[*(const int *)b].c.mw_p;
+
+	return (pa > pb) - (pa < pb);
+}
+
+/* Holm's step-down adjustment over the rule's cases: a rule tested on many
+ * cases at once must not fail by chance on one of them. */
+static void holm_adjust(const struct compare_row *rows, int *idx, int m, double *adjusted)
+{
+	double running = 0;
+
+	holm_rows = rows;
+	qsort(idx, (size_t)m, sizeof(*idx), by_p);
+	for (int k = 0; k < m; k++) {
+		double p = rows[idx[k]].c.mw_p * (m - k);
+
+		running = p > running ? p : running;
+		adjusted[k] = running < 1 ? running : 1;
+	}
+}
+
+/* The smallest p the rank test can give with these sample sizes: both sides
+ * completely apart. */
+static double smallest_p(int na, int nb)
+{
+	double *a = malloc(sizeof(double) * (size_t)na), *b = malloc(sizeof(double) * (size_t)nb);
+	struct comparison c = { .mw_p = 1 };
+
+	for (int i = 0; a && b && i < na; i++)
+		a[i] = i;
+	for (int i = 0; a && b && i < nb; i++)
+		b[i] = na + i;
+	if (a && b)
+		stats_compare(a, (size_t)na, b, (size_t)nb, 1, &c);
+	free(a);
+	free(b);
+	return c.mw_p;
+}
+
+/* A rule whose cases have too few samples to ever reach its p bound after
+ * Holm's adjustment could never fail: that is no sign-off. */
+static bool rule_has_power(FILE *out, const struct rule *rule, const struct compare_row *rows, const int *idx, int m)
+{
+	for (int k = 0; k < m; k++) {
+		const struct compare_row *r = &rows[idx[k]];
+		double best = smallest_p(r->na, r->nb) * m;
+
+		if (best >= rule->p_below) {
+			fprintf(out, "FAIL  rule %s: with %d and %d samples the smallest possible p is %.2g, %.2g after Holm "
+				"over %d cases: no regression could be detected; take more samples\n", rule->name, r->na,
+				r->nb, best / m, best, m);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* FAIL when a covered case regressed by more than the rule allows, with a
+ * Holm-adjusted Mann-Whitney p below its bound. */
+static bool check_rule(FILE *out, const struct rule *rule, const struct compare_row *rows, int n)
+{
+	int *idx = calloc((size_t)(n ? n : 1), sizeof(int)), m, failed = 0;
+	double *adjusted = calloc((size_t)(n ? n : 1), sizeof(double));
+
+	if (!idx || !adjusted)
+		die_system("out of memory checking sign-off rules");
+	m = covered_rows(rule, rows, n, idx);
+	if (m && !rule_has_power(out, rule, rows, idx, m)) {
+		free(idx);
+		free(adjusted);
+		return false;
+	}
+	holm_adjust(rows, idx, m, adjusted);
+	for (int k = 0; k < m; k++) {
+		const struct compare_row *r = &rows[idx[k]];
+
+		if (r->c.change > rule->max_regression && adjusted[k] < rule->p_below) {
+			failed++;
+			fprintf(out, "  FAIL %s: %s %+.2f%% (limit %+.2f%%), p = %.2g (Holm-adjusted over %d cases %.2g)\n",
+				rule->name, r->base->label, r->c.change * 100, rule->max_regression * 100, r->c.mw_p, m,
+				adjusted[k]);
+		}
+	}
+	if (!m)
+		fprintf(out, "FAIL  rule %s: no case has %s on both sides to check\n", rule->name, rule->metric);
+	else
+		fprintf(out, "%s  rule %s: %s may not rise more than %.2f%% with Holm-adjusted p < %.2g; %d cases, "
+			"%d failed\n", failed ? "FAIL" : "PASS", rule->name, rule->metric, rule->max_regression * 100,
+			rule->p_below, m, failed);
+	free(idx);
+	free(adjusted);
+	return m && !failed;
+}
+
+static int signoff(FILE *out, const struct rule_set *rules, const struct compare_row *rows, int n)
+{
+	bool pass = true;
+
+	fprintf(out, "\nsign-off (%s):\n", rules->path);
+	for (int i = 0; i < rules->count; i++)
+		pass = check_rule(out, &rules->rules[i], rows, n) && pass;
+	fprintf(out, "%s\n", pass ? "PASS" : "FAIL");
+	return pass ? 0 : 1;
+}
+
+static enum format parse_format(const char *text)
+{
+	if (strcmp(text, "table") == 0)
+		return FORMAT_TABLE;
+	if (strcmp(text, "md") == 0)
+		return FORMAT_MD;
+	if (strcmp(text, "csv") == 0)
+		return FORMAT_CSV;
+	die_bad_input("--format '%s': want table, md or csv", text);
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' }, { "signoff", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
+	};
+	const char *rules_path = NULL;
+	static struct rule_set rules;
+	enum format format = FORMAT_TABLE;
+	struct result_set base, new;
+	struct compare_row *rows;
+	char why[1024];
+	int opt, n, status = 0;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (opt == 'f')
+			format = parse_format(optarg);
+		else if (opt == 's')
+			rules_path = optarg;
+		else if (opt == 'h') {
+			printf("usage: tlbbench compare BASE NEW [--format table|md|csv] [--signoff RULES]\n");
+			return 0;
+		} else {
+			return EXIT_BAD_INPUT;
+		}
+	}
+	if (argc - optind != 2)
+		die_bad_input("compare takes two result directories: BASE NEW");
+	if (rules_path && signoff_load(rules_path, &rules, why, sizeof(why)) < 0)
+		die_bad_input("%s", why);
+	if (results_load(argv[optind], &base, why, sizeof(why)) < 0 ||
+	    results_load(argv[optind + 1], &new, why, sizeof(why)) < 0)
+		die_bad_input("%s", why);
+	n = compare_rows(&base, &new, 1, &rows);
+	if (n < 0)
+		die_system("out of memory comparing results");
+	print_header(stdout, format, &base, &new);
+	for (int i = 0; i < n; i++)
+		print_row(stdout, format, &rows[i]);
+	if (format != FORMAT_CSV) {
+		print_unmatched(stdout, &base, &new, "base");
+		print_unmatched(stdout, &new, &base, "new");
+	}
+	if (rules_path)
+		status = signoff(stdout, &rules, rows, n);
+	free(rows);
+	results_free(&base);
+	results_free(&new);
+	return status;
+}

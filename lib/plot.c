@@ -1,0 +1,384 @@
+/* `tlbbench plot DIR [NEW]`: per-case medians and CIs written as gnuplot data,
+ * then the scripts in plots/ draw them (PNG and SVG) into DIR/plots/. */
+#define _GNU_SOURCE
+#include "plot.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "compare.h"
+#include "results.h"
+#include "stats.h"
+#include "util.h"
+
+#define MAX_VARS 64
+#define SERIES_FIELDS 6 /* op backing touch size_bytes placement remote_mode */
+
+static const char *const series_fields[SERIES_FIELDS] = {
+	"op", "backing", "touch", "size_bytes", "placement", "remote_mode",
+};
+
+/* snprintf for strings bounded by the result directory's path: paths fit in
+ * PATH_MAX; a message that does not fit is cut, never overrun. */
+static void __attribute__((format(printf, 3, 4))) bounded(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}
+
+struct gnuplot_vars {
+	int count;
+	char text[MAX_VARS][4096];
+};
+
+static void var(struct gnuplot_vars *v, const char *name, const char *value)
+{
+	if (v->count < MAX_VARS)
+		bounded(v->text[v->count++], sizeof(v->text[0]), "%s='%s'", name, value);
+}
+
+static const char *field_text(const struct result_case *c, int f, char *buf, size_t len)
+{
+	const json_t *v = json_object_get(c->params, series_fields[f]);
+
+	if (json_is_integer(v))
+		bounded(buf, len, "%" JSON_INTEGER_FORMAT "M", json_integer_value(v) >> 20);
+	else
+		bounded(buf, len, "%s", json_is_string(v) ? json_string_value(v) : "?");
+	return buf;
+}
+
+/* The cases of one series differ only in their CPU count. */
+static bool same_series(const struct result_case *a, const struct result_case *b)
+{
+	for (int f = 0; f < SERIES_FIELDS; f++)
+		if (!json_equal(json_object_get(a->params, series_fields[f]), json_object_get(b->params, series_fields[f])))
+			return false;
+	return true;
+}
+
+static int cpus_of(const struct result_case *c)
+{
+	return (int)json_integer_value(json_object_get(c->params, "cpus"));
+}
+
+static int by_series_then_cpus(const void *pa, const void *pb)
+{
+	const struct result_case *a = *(const struct result_case *const *)pa, *b = *(const struct result_case *const *)pb;
+	int d = strcmp(a->key, b->key);
+
+	if (same_series(a, b))
+		return cpus_of(a) - cpus_of(b);
+	return d;
+}
+
+/* Median and bootstrap CI of a metric, as three data columns ("NaN" when unread). */
+static void write_stat(FILE *f, const struct result_case *c, const struct result_set *rs, const char *metric)
+{
+	double *v = malloc(sizeof(double) * (c->n ? c->n : 1));
+	size_t n = v ? results_values(c, results_metric_index(rs, metric), v) : 0;
+	struct summary s;
+
+	if (n) {
+		stats_summarise(v, n, 1, &s);
+		fprintf(f, " %.6g %.6g %.6g", s.median, s.ci_lo, s.ci_hi);
+	} else {
+		fprintf(f, " NaN NaN NaN");
+	}
+	free(v);
+}
+
+/* A label from the fields that vary across the set: "shmem-dirty", "munmap-shmem-dirty-4096M". */
+static void series_label(const struct result_set *rs, const struct result_case *c, bool with_op, char *buf,
+			 size_t len)
+{
+	char part[64];
+
+	buf[0] = '\0';
+	for (int f = with_op ? 0 : 1; f < SERIES_FIELDS; f++) {
+		bool varies = f == 1 || f == 2;
+
+		for (int i = 0; !varies && i < rs->ncases; i++)
+			varies = !json_equal(json_object_get(rs->cases[i].params, series_fields[f]),
+					     json_object_get(c->params, series_fields[f]));
+		if (varies || (with_op && f == 0))
+			bounded(buf + strlen(buf), len - strlen(buf), "%s%s", buf[0] ? "-" : "",
+				 field_text(c, f, part, sizeof(part)));
+	}
+}
+
+#define MAX_OPS 8
+
+/* Gnuplot's word lists, built series by series. */
+struct series_lists {
+	int nops;
+	char ops[MAX_OPS][32];
+	char blocks[MAX_OPS][512], titles[MAX_OPS][1024]; /* per op panel */
+	char all_blocks[1024], all_titles[2048];          /* every series */
+};
+
+static void append_word(char *list, size_t len, const char *word)
+{
+	size_t used = strlen(list);
+
+	bounded(list + used, len - used, "%s%s", used ? " " : "", word);
+}
+
+static int op_slot(struct series_lists *l, const char *op)
+{
+	for (int i = 0; i < l->nops; i++)
+		if (strcmp(l->ops[i], op) == 0)
+			return i;
+	if (l->nops == MAX_OPS)
+		return MAX_OPS - 1;
+	bounded(l->ops[l->nops], sizeof(l->ops[0]), "%s", op);
+	return l->nops++;
+}
+
+static void add_series(struct series_lists *l, const struct result_set *rs, const struct result_case *c, int block)
+{
+	int slot = op_slot(l, json_string_value(json_object_get(c->params, "op")));
+	char label[160], number[16];
+
+	bounded(number, sizeof(number), "%d", block);
+	series_label(rs, c, false, label, sizeof(label));
+	append_word(l->blocks[slot], sizeof(l->blocks[0]), number);
+	append_word(l->titles[slot], sizeof(l->titles[0]), label);
+	series_label(rs, c, true, label, sizeof(label));
+	append_word(l->all_blocks, sizeof(l->all_blocks), number);
+	append_word(l->all_titles, sizeof(l->all_titles), label);
+}
+
+static void series_vars(const struct series_lists *l, struct gnuplot_vars *v)
+{
+	char ops[512] = "", name[32];
+
+	for (int i = 0; i < l->nops; i++) {
+		append_word(ops, sizeof(ops), l->ops[i]);
+		bounded(name, sizeof(name), "blocks%d", i + 1);
+		var(v, name, l->blocks[i]);
+		bounded(name, sizeof(name), "titles%d", i + 1);
+		var(v, name, l->titles[i]);
+	}
+	var(v, "ops", ops);
+	var(v, "allblocks", l->all_blocks);
+	var(v, "alltitles", l->all_titles);
+}
+
+/* cases.dat: one gnuplot block per series, rows by CPU count. */
+static int write_cases(const struct result_set *rs, const char *path, struct gnuplot_vars *v, char *why, size_t len)
+{
+	const struct result_case **sorted = calloc((size_t)rs->ncases, sizeof(*sorted));
+	struct series_lists *lists = calloc(1, sizeof(*lists));
+	FILE *f = fopen(path, "we");
+	int block = -1;
+
+	if (!f || !sorted || !lists) {
+		bounded(why, len, "cannot write %s: %s", path, strerror(errno));
+		free(sorted);
+		free(lists);
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	for (int i = 0; i < rs->ncases; i++)
+		sorted[i] = &rs->cases[i];
+	qsort(sorted, (size_t)rs->ncases, sizeof(*sorted), by_series_then_cpus);
+	fprintf(f, "# cpus  ns_per_gib lo hi  flushes_per_gib lo hi  ipis_per_gib lo hi (median, 95 %% CI)\n");
+	for (int i = 0; i < rs->ncases; i++) {
+		const struct result_case *c = sorted[i];
+
+		if (i == 0 || !same_series(c, sorted[i - 1])) {
+			fprintf(f, "%s# series %s\n", ++block ? "\n\n" : "", c->label);
+			add_series(lists, rs, c, block);
+		}
+		fprintf(f, "%d", cpus_of(c));
+		write_stat(f, c, rs, "ns_per_gib");
+		write_stat(f, c, rs, "flushes_per_gib");
+		write_stat(f, c, rs, "ipis_per_gib");
+		fputc('\n', f);
+	}
+	fclose(f);
+	series_vars(lists, v);
+	free(sorted);
+	free(lists);
+	return 0;
+}
+
+/* "kernel 6.18.44 on AMD EPYC, 2 CPUs (hypervisor), tlbbench 1a2b3c4": what a reader needs to trust a plot. */
+static void subtitle(const struct result_set *rs, char *buf, size_t len)
+{
+	const json_t *info = json_object_get(rs->meta, "info");
+	const json_t *cpu = json_object_get(info, "cpu");
+
+	bounded(buf, len, "kernel %s on %s, %" JSON_INTEGER_FORMAT " CPUs%s, tlbbench %s, %s",
+		 json_string_value(json_object_get(json_object_get(info, "kernel"), "release")) ?: "?",
+		 json_string_value(json_object_get(cpu, "model")) ?: "?",
+		 json_integer_value(json_object_get(cpu, "online")),
+		 json_is_true(json_object_get(json_object_get(info, "hypervisor"), "present")) ? " (virtual machine)" : "",
+		 json_string_value(json_object_get(rs->meta, "git_revision")) ?: "?", rs->dir);
+	for (char *p = buf; *p; p++)
+		if (*p == '\'' || *p == '"')
+			*p = ' '; /* the value goes inside gnuplot quotes */
+}
+
+/* The scripts live in plots/ beside the binary, or where TLBBENCH_PLOT_DIR says. */
+static void script_path(const char *name, char *path, size_t len)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	const char *dir = getenv("TLBBENCH_PLOT_DIR");
+
+	if (dir) {
+		bounded(path, len, "%s/%s", dir, name);
+		return;
+	}
+	exe[n > 0 ? n : 0] = '\0';
+	bounded(path, len, "%s/plots/%s", n > 0 ? dirname(exe) : ".", name);
+}
+
+static int run_gnuplot(const char *script, const struct gnuplot_vars *v, char *why, size_t len)
+{
+	char path[PATH_MAX * 2];
+	const char *argv[2 * MAX_VARS + 3];
+	int argc = 0, status;
+	pid_t pid;
+
+	script_path(script, path, sizeof(path));
+	argv[argc++] = "gnuplot";
+	for (int i = 0; i < v->count; i++) {
+		argv[argc++] = "-e";
+		argv[argc++] = v->text[i];
+	}
+	argv[argc++] = path;
+	argv[argc] = NULL;
+	pid = fork();
+	if (pid == 0) {
+		execvp("gnuplot", (char *const *)argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		bounded(why, len, "gnuplot %s failed (%s)", path,
+			 pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 127 ? "gnuplot is not installed" :
+											"see its messages above");
+		return -1;
+	}
+	return 0;
+}
+
+static int make_dir(const char *dir, char *why, size_t len)
+{
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		bounded(why, len, "cannot create %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* time.png and flushes.png of one result directory. */
+static int plot_run(const struct result_set *rs, char *why, size_t len)
+{
+	struct gnuplot_vars *v = calloc(1, sizeof(*v));
+	char dir[PATH_MAX], path[PATH_MAX + 32], text[1400];
+	int ret = -1;
+
+	bounded(dir, sizeof(dir), "%s/plots", rs->dir);
+	bounded(path, sizeof(path), "%s/cases.dat", dir);
+	if (!v || make_dir(dir, why, len) < 0 || write_cases(rs, path, v, why, len) < 0)
+		goto out;
+	var(v, "datafile", path);
+	subtitle(rs, text, sizeof(text));
+	var(v, "subtitle", text);
+	bounded(path, sizeof(path), "%s/time", dir);
+	var(v, "outbase", path);
+	if (run_gnuplot("time.gp", v, why, len) < 0)
+		goto out;
+	bounded(v->text[v->count - 1], sizeof(v->text[0]), "outbase='%s/flushes'", dir);
+	if (run_gnuplot("flushes.gp", v, why, len) < 0)
+		goto out;
+	printf("%s/plots/time.png\n%s/plots/flushes.png\n", rs->dir, rs->dir);
+	ret = 0;
+out:
+	free(v);
+	return ret;
+}
+
+/* compare.png in NEW/plots: each case's change of time per GiB against BASE. */
+static int plot_compare(const struct result_set *base, const struct result_set *new, char *why, size_t len)
+{
+	struct gnuplot_vars *v = calloc(1, sizeof(*v));
+	struct compare_row *rows = NULL;
+	char path[PATH_MAX], text[1400], count[16];
+	int n = compare_rows(base, new, 1, &rows), k = 0, ret = -1;
+	FILE *f;
+
+	bounded(path, sizeof(path), "%s/plots/compare.dat", new->dir);
+	f = n >= 0 && v ? fopen(path, "we") : NULL;
+	if (!f) {
+		bounded(why, len, "cannot write %s: %s", path, strerror(errno));
+		goto out;
+	}
+	fprintf(f, "# index change%% lo%% hi%% verdict(0 none, 1 faster, 2 slower; Mann-Whitney p < 0.01) label\n");
+	for (int i = 0; i < n; i++) {
+		const struct compare_row *r = &rows[i];
+		int verdict = r->c.mw_p < 0.01 ? (r->c.change < 0 ? 1 : 2) : 0;
+
+		if (strcmp(r->metric, "ns_per_gib") != 0 || !r->tested)
+			continue;
+		fprintf(f, "%d %.4f %.4f %.4f %d \"%s\"\n", k++, r->c.change * 100, r->c.change_lo * 100,
+			r->c.change_hi * 100, verdict, r->base->label);
+	}
+	fclose(f);
+	var(v, "datafile", path);
+	bounded(text, sizeof(text), "base %s, new %s", base->dir, new->dir);
+	var(v, "subtitle", text);
+	bounded(count, sizeof(count), "%d", k);
+	if (v->count < MAX_VARS)
+		bounded(v->text[v->count++], sizeof(v->text[0]), "ncases=%s", count);
+	bounded(path, sizeof(path), "%s/plots/compare", new->dir);
+	var(v, "outbase", path);
+	if (!k)
+		bounded(why, len, "no case of %s matches one of %s", new->dir, base->dir);
+	else if (run_gnuplot("compare.gp", v, why, len) == 0) {
+		printf("%s/plots/compare.png\n", new->dir);
+		ret = 0;
+	}
+out:
+	free(rows);
+	free(v);
+	return ret;
+}
+
+int cmd_plot(int argc, char **argv)
+{
+	struct result_set sets[2];
+	char why[1024];
+	int n = argc - 1, status = 0;
+
+	if (n < 1 || n > 2 || argv[1][0] == '-')
+		die_bad_input("usage: tlbbench plot DIR [NEW]: plots of DIR (and NEW, and NEW against DIR)");
+	for (int i = 0; i < n; i++)
+		if (results_load(argv[1 + i], &sets[i], why, sizeof(why)) < 0)
+			die_bad_input("%s", why);
+	for (int i = 0; i < n && !status; i++)
+		if (plot_run(&sets[i], why, sizeof(why)) < 0)
+			status = 1;
+	if (!status && n == 2 && plot_compare(&sets[0], &sets[1], why, sizeof(why)) < 0)
+		status = 1;
+	if (status)
+		fprintf(stderr, "tlbbench: %s\n", why);
+	for (int i = 0; i < n; i++)
+		results_free(&sets[i]);
+	return status;
+}

@@ -1,0 +1,185 @@
+#define _GNU_SOURCE
+#include "results.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Metrics every sample has, then one per perf event. */
+static const char *const base_metrics[] = { "wall_ns", "ns_per_gib", "flushes_per_gib", "ipis_per_gib" };
+#define BASE_METRICS (int)(sizeof(base_metrics) / sizeof(base_metrics[0]))
+
+static void case_key(const json_t *s, char *key, size_t klen, char *label, size_t llen)
+{
+	const char *op = json_string_value(json_object_get(s, "op"));
+	const char *backing = json_string_value(json_object_get(s, "backing"));
+	const char *touch = json_string_value(json_object_get(s, "touch"));
+	const char *remote = json_string_value(json_object_get(s, "remote_mode"));
+	const char *placement = json_string_value(json_object_get(s, "placement"));
+	json_int_t size = json_integer_value(json_object_get(s, "size_bytes"));
+	json_int_t cpus = json_integer_value(json_object_get(s, "cpus"));
+
+	placement = placement ? placement : "compact";
+	snprintf(key, klen, "op=%s backing=%s touch=%s size=%" JSON_INTEGER_FORMAT " cpus=%" JSON_INTEGER_FORMAT
+		 " placement=%s remote=%s", op, backing, touch, size, cpus, placement, remote);
+	snprintf(label, llen, "%s %s %s %" JSON_INTEGER_FORMAT "M %" JSON_INTEGER_FORMAT "cpu %s %s", op, backing,
+		 touch, size >> 20, cpus, placement, remote);
+}
+
+static int metric_add(struct result_set *rs, const char *name)
+{
+	int i = results_metric_index(rs, name);
+
+	if (i >= 0 || rs->nmetrics == RESULTS_MAX_METRICS)
+		return i;
+	snprintf(rs->metrics[rs->nmetrics], sizeof(rs->metrics[0]), "%s", name);
+	return rs->nmetrics++;
+}
+
+static struct result_case *case_for(struct result_set *rs, const json_t *s)
+{
+	char key[256], label[160];
+	struct result_case *c;
+
+	case_key(s, key, sizeof(key), label, sizeof(label));
+	for (int i = 0; i < rs->ncases; i++)
+		if (strcmp(rs->cases[i].key, key) == 0)
+			return &rs->cases[i];
+	c = realloc(rs->cases, sizeof(*c) * (size_t)(rs->ncases + 1));
+	if (!c)
+		return NULL;
+	rs->cases = c;
+	c = &rs->cases[rs->ncases++];
+	memset(c, 0, sizeof(*c));
+	snprintf(c->key, sizeof(c->key), "%s", key);
+	snprintf(c->label, sizeof(c->label), "%s", label);
+	c->params = json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:s}", "op", json_object_get(s, "op"), "backing",
+			      json_object_get(s, "backing"), "touch", json_object_get(s, "touch"), "size_bytes",
+			      json_object_get(s, "size_bytes"), "cpus", json_object_get(s, "cpus"), "remote_mode",
+			      json_object_get(s, "remote_mode"), "placement",
+			      json_string_value(json_object_get(s, "placement")) ?
+				      json_string_value(json_object_get(s, "placement")) : "compact");
+	return c;
+}
+
+static double number_or_nan(const json_t *v)
+{
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* Append one sample's value of every metric to its case. */
+static int add_sample(struct result_set *rs, const json_t *s)
+{
+	struct result_case *c = case_for(rs, s);
+	const char *key;
+	json_t *v;
+
+	if (!c)
+		return -1;
+	json_object_foreach(json_object_get(s, "events"), key, v) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "events.%s", key);
+		metric_add(rs, name);
+	}
+	for (int m = 0; m < rs->nmetrics; m++) {
+		bool first = !c->values[m];
+		double *grown = realloc(c->values[m], sizeof(double) * (c->n + 1));
+		const char *name = rs->metrics[m];
+
+		if (!grown)
+			return -1;
+		c->values[m] = grown;
+		/* A metric first seen now has no values in earlier samples of this case. */
+		for (size_t i = 0; first && i < c->n; i++)
+			grown[i] = NAN;
+		grown[c->n] = strncmp(name, "events.", 7) == 0 ?
+				      number_or_nan(json_object_get(json_object_get(s, "events"), name + 7)) :
+				      number_or_nan(json_object_get(s, name));
+	}
+	c->n++;
+	return 0;
+}
+
+int results_load(const char *dir, struct result_set *rs, char *why, size_t len)
+{
+	char path[1024], *line = NULL;
+	size_t cap = 0;
+	int lineno = 0, ret = 0;
+	FILE *f;
+
+	memset(rs, 0, sizeof(*rs));
+	snprintf(rs->dir, sizeof(rs->dir), "%s", dir);
+	for (int i = 0; i < BASE_METRICS; i++)
+		metric_add(rs, base_metrics[i]);
+	snprintf(path, sizeof(path), "%s/meta.json", dir);
+	rs->meta = json_load_file(path, 0, NULL);
+	snprintf(path, sizeof(path), "%s/samples.jsonl", dir);
+	f = fopen(path, "re");
+	if (!f) {
+		snprintf(why, len, "cannot read %s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (ret == 0 && getline(&line, &cap, f) > 0) {
+		json_error_t err;
+		json_t *s = json_loads(line, 0, &err);
+
+		lineno++;
+		if (!json_is_object(s)) {
+			snprintf(why, len, "%s:%d: not a JSON object: %s", path, lineno, err.text);
+			ret = -1;
+		} else if (add_sample(rs, s) < 0) {
+			snprintf(why, len, "out of memory reading %s", path);
+			ret = -1;
+		}
+		json_decref(s);
+	}
+	free(line);
+	fclose(f);
+	if (ret == 0 && rs->ncases == 0) {
+		snprintf(why, len, "%s holds no samples", path);
+		ret = -1;
+	}
+	return ret;
+}
+
+void results_free(struct result_set *rs)
+{
+	for (int i = 0; i < rs->ncases; i++) {
+		for (int m = 0; m < RESULTS_MAX_METRICS; m++)
+			free(rs->cases[i].values[m]);
+		json_decref(rs->cases[i].params);
+	}
+	free(rs->cases);
+	json_decref(rs->meta);
+	memset(rs, 0, sizeof(*rs));
+}
+
+const struct result_case *results_find(const struct result_set *rs, const char *key)
+{
+	for (int i = 0; i < rs->ncases; i++)
+		if (strcmp(rs->cases[i].key, key) == 0)
+			return &rs->cases[i];
+	return NULL;
+}
+
+int results_metric_index(const struct result_set *rs, const char *metric)
+{
+	for (int i = 0; i < rs->nmetrics; i++)
+		if (strcmp(rs->metrics[i], metric) == 0)
+			return i;
+	return -1;
+}
+
+size_t results_values(const struct result_case *c, int metric, double *out)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; metric >= 0 && c->values[metric] && i < c->n; i++)
+		if (!isnan(c->values[metric][i]))
+			out[k++] = c->values[metric][i];
+	return k;
+}

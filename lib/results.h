@@ -1,0 +1,37 @@
+/* A result directory read back: samples.jsonl grouped by case, one array of
+ * values per metric, for compare, analyze and plot. */
+#ifndef TLBBENCH_RESULTS_H
+#define TLBBENCH_RESULTS_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#define RESULTS_MAX_METRICS 48
+
+struct result_case {
+	char key[256];   /* the parameters that identify a case across runs */
+	char label[160]; /* short form for tables */
+	json_t *params;  /* op, backing, touch, size_bytes, cpus, remote_mode, placement */
+	size_t n;
+	double *values[RESULTS_MAX_METRICS]; /* per metric, n values; NAN where the sample had null */
+};
+
+struct result_set {
+	char dir[512];
+	json_t *meta;
+	int nmetrics;
+	char metrics[RESULTS_MAX_METRICS][64]; /* "wall_ns", ..., "events.task_clock" */
+	int ncases;
+	struct result_case *cases;
+};
+
+/* -1 with why (no directory, no samples, a line that is not JSON: file:line). */
+int results_load(const char *dir, struct result_set *rs, char *why, size_t len);
+void results_free(struct result_set *rs);
+
+const struct result_case *results_find(const struct result_set *rs, const char *key);
+int results_metric_index(const struct result_set *rs, const char *metric);
+/* The non-NAN values of one metric of a case, copied into out (n entries); returns how many. */
+size_t results_values(const struct result_case *c, int metric, double *out);
+
+#endif
