@@ -18,7 +18,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
 
 BENCH_ARGS ?= -c configs/quick.ini --set size=$(BENCH_SIZE)
 
-.PHONY: all deps bench test unit integration clean FORCE
+.PHONY: all deps bench plots test unit integration clean FORCE
 
 all: tlbbench
 
@@ -61,6 +61,13 @@ BENCH_SIZE = $(shell awk '/MemAvailable/ { print ($$2 > 4 * 1048576) ? "1G" : "2
 bench: deps
 	$(MAKE) tlbbench
 	./tlbbench run $(BENCH_ARGS) -o results/bench
+	./tlbbench plot results/bench
+
+# Plots of a result directory (PLOT_DIR, default the last make bench).
+PLOT_DIR ?= results/bench
+plots: deps
+	$(MAKE) tlbbench
+	./tlbbench plot $(PLOT_DIR)
 
 unit: deps
 	$(MAKE) $(UNIT_BIN)

@@ -22,7 +22,10 @@ struct case_params {
 	enum remote_mode remote;
 	const struct placement *placement;
 	const char *file_dir;
-	int iterations, warmup;
+	int iterations, warmup;   /* with ci_target, iterations is the minimum */
+	double ci_target;         /* sample until the median's 95 % CI half-width is this fraction; 0: off */
+	int max_iterations;       /* ... or this many samples */
+	double max_time_s;        /* ... or this long (0: no limit) */
 	const char *sweep_name;   /* "sweep" or a config's [case NAME] */
 };
 

@@ -12,7 +12,10 @@
 
 #define GIB (1024.0 * 1024 * 1024)
 
-enum { M_WALL, M_NS_PER_GIB, M_FLUSHES, M_FLUSHES_PER_GIB, M_IPIS_PER_GIB, M_BASELINE, M_COUNT };
+
+const char *const case_metric_names[CASE_METRICS] = {
+	"wall_ns", "ns_per_gib", "flushes", "flushes_per_gib", "ipis_per_gib", "baseline_ns",
+};
 
 void derive(const struct sample *s, struct derived *d)
 {
@@ -124,77 +127,126 @@ static int measure_once(struct harness *h, struct wl_ctx *ctx, struct remote_pmu
 	return ret;
 }
 
-static void summarise(struct case_summary *sum, double *m[M_COUNT], int n)
-{
-	sum->samples = n;
-	if (!n)
-		return;
-	sum->wall_ns = stats_median(m[M_WALL], (size_t)n);
-	sum->ns_per_gib = stats_median(m[M_NS_PER_GIB], (size_t)n);
-	sum->flushes = stats_median(m[M_FLUSHES], (size_t)n);
-	sum->flushes_per_gib = stats_median(m[M_FLUSHES_PER_GIB], (size_t)n);
-	sum->ipis_per_gib = stats_median(m[M_IPIS_PER_GIB], (size_t)n);
-	if (sum->baseline_ok)
-		sum->baseline_ns = stats_median(m[M_BASELINE], (size_t)n);
-}
+/* The measured values of a case, metric by metric, grown as samples come. */
+struct case_values {
+	double *v[CASE_METRICS];
+	int n, cap;
+};
 
-static void record(struct case_summary *sum, double *m[M_COUNT], int i, const struct sample *s)
+static int record(struct case_values *cv, struct case_summary *sum, const struct sample *s)
 {
 	struct derived d;
 
+	if (cv->n == cv->cap) {
+		int cap = cv->cap ? 2 * cv->cap : 16;
+
+		for (int m = 0; m < CASE_METRICS; m++) {
+			double *grown = realloc(cv->v[m], sizeof(double) * (size_t)cap);
+
+			if (!grown)
+				return -1;
+			cv->v[m] = grown;
+		}
+		cv->cap = cap;
+	}
 	derive(s, &d);
-	m[M_WALL][i] = (double)s->wall_ns;
-	m[M_NS_PER_GIB][i] = d.ns_per_gib;
-	m[M_FLUSHES][i] = (double)s->kstat.flushes;
-	m[M_FLUSHES_PER_GIB][i] = d.flushes_per_gib;
-	m[M_IPIS_PER_GIB][i] = d.ipis_per_gib;
-	m[M_BASELINE][i] = (double)s->baseline_ns;
+	cv->v[CM_WALL_NS][cv->n] = (double)s->wall_ns;
+	cv->v[CM_NS_PER_GIB][cv->n] = d.ns_per_gib;
+	cv->v[CM_FLUSHES][cv->n] = (double)s->kstat.flushes;
+	cv->v[CM_FLUSHES_PER_GIB][cv->n] = d.flushes_per_gib;
+	cv->v[CM_IPIS_PER_GIB][cv->n] = d.ipis_per_gib;
+	cv->v[CM_BASELINE_NS][cv->n] = (double)s->baseline_ns;
+	cv->n++;
 	sum->flushes_ok = s->kstat.flushes_ok;
 	sum->ipis_ok = s->kstat.interrupts_ok;
 	sum->baseline_ok = s->has_baseline;
+	return 0;
 }
 
-/* Warmup and measured samples; -1 with sum->why when the case must stop. */
+static void summarise(struct case_summary *sum, const struct case_values *cv)
+{
+	sum->samples = cv->n;
+	for (int m = 0; cv->n && m < CASE_METRICS; m++)
+		stats_summarise(cv->v[m], (size_t)cv->n, 1, &sum->stat[m]);
+}
+
+/* Enough samples? The fixed count, or, with a CI target, the target or a limit. */
+static const char *stop_reason(const struct case_params *p, const struct case_values *cv, uint64_t start_ns)
+{
+	struct summary wall;
+
+	if (p->ci_target <= 0)
+		return cv->n >= p->iterations ? "iterations" : NULL;
+	if (cv->n >= p->iterations) {
+		stats_summarise(cv->v[CM_WALL_NS], (size_t)cv->n, 1, &wall);
+		if (stats_ci_within(&wall, p->ci_target))
+			return "ci_target";
+	}
+	if (cv->n >= p->max_iterations)
+		return "max_iterations";
+	if (p->max_time_s > 0 && (double)(monotonic_raw_ns() - start_ns) / 1e9 >= p->max_time_s)
+		return "max_time";
+	return NULL;
+}
+
+/* One sample: baseline, setup, the measured op, teardown. */
+static int take_sample(struct harness *h, struct wl_ctx *ctx, struct remote_set *remotes,
+		       struct remote_pmu *remote_pmu, struct sample *s)
+{
+	const struct workload *w = ctx->params->workload;
+	int ret;
+
+	if (w->baseline) {
+		if (w->baseline(ctx, &s->baseline_ns) < 0)
+			return -1;
+		s->has_baseline = true;
+	}
+	ctx->measured_pid = 0;
+	if (w->setup(ctx) < 0) {
+		w->teardown(ctx);
+		return -1;
+	}
+	ret = remotes_ready(remotes, ctx, ctx->why, sizeof(ctx->why));
+	if (ret == 0)
+		ret = measure_once(h, ctx, remote_pmu, s);
+	w->teardown(ctx);
+	return ret;
+}
+
+/* Warmup, then measured samples until stop_reason says enough; -1 with
+ * sum->why when the case must stop early. */
 static int run_samples(struct harness *h, struct wl_ctx *ctx, struct remote_set *remotes,
-		       struct remote_pmu *remote_pmu, struct case_summary *sum, double *m[M_COUNT])
+		       struct remote_pmu *remote_pmu, struct case_summary *sum)
 {
 	const struct case_params *p = ctx->params;
-	const struct workload *w = p->workload;
-	int total = p->warmup + p->iterations, i;
+	int planned = p->warmup + (p->ci_target > 0 ? p->max_iterations : p->iterations), ret = 0;
+	struct case_values cv = { 0 };
+	uint64_t start_ns = monotonic_raw_ns();
 
-	for (i = 0; i < total; i++) {
+	for (int i = 0; !sum->stop_reason; i++) {
 		struct sample s = { .params = p, .iteration = i - p->warmup, .cpu_ids = ctx->cpu_ids,
 				    .model_flushes = sum->model_flushes };
-		int ret;
 
-		if (w->baseline) {
-			if (w->baseline(ctx, &s.baseline_ns) < 0)
-				goto fail;
-			s.has_baseline = true;
+		if (take_sample(h, ctx, remotes, remote_pmu, &s) < 0) {
+			snprintf(sum->why, sizeof(sum->why), "%s", ctx->why);
+			ret = -1;
+			break;
 		}
-		ctx->measured_pid = 0;
-		if (w->setup(ctx) < 0) {
-			w->teardown(ctx);
-			goto fail;
-		}
-		ret = remotes_ready(remotes, ctx, ctx->why, sizeof(ctx->why));
-		if (ret == 0)
-			ret = measure_once(h, ctx, remote_pmu, &s);
-		w->teardown(ctx);
-		if (ret < 0)
-			goto fail;
-		progress_sample(h->progress, i + 1, total);
+		progress_sample(h->progress, i + 1, planned);
 		if (s.iteration < 0)
 			continue;
 		report_sample(h->report, &s);
-		record(sum, m, s.iteration, &s);
+		if (record(&cv, sum, &s) < 0) {
+			snprintf(sum->why, sizeof(sum->why), "out of memory");
+			ret = -1;
+			break;
+		}
+		sum->stop_reason = stop_reason(p, &cv, start_ns);
 	}
-	summarise(sum, m, p->iterations);
-	return 0;
-fail:
-	summarise(sum, m, i - p->warmup > 0 ? i - p->warmup : 0);
-	snprintf(sum->why, sizeof(sum->why), "%s", ctx->why);
-	return -1;
+	summarise(sum, &cv);
+	for (int m = 0; m < CASE_METRICS; m++)
+		free(cv.v[m]);
+	return ret;
 }
 
 static int case_check(const struct case_params *p, struct case_summary *sum)
@@ -240,7 +292,6 @@ void harness_run_case(struct harness *h, const struct case_params *p, struct cas
 	struct wl_ctx ctx = { .params = p, .topo = h->topo, .pus = pus, .cpu_ids = cpu_ids };
 	struct remote_set remotes;
 	struct remote_pmu remote_pmu;
-	double *m[M_COUNT];
 	/* The exit workload starts its remote threads in its child. */
 	int own_remotes = p->workload->owns_remote_threads ? 0 : p->cpus - 1;
 
@@ -253,17 +304,14 @@ void harness_run_case(struct harness *h, const struct case_params *p, struct cas
 		free(cpu_ids);
 		return;
 	}
-	for (int i = 0; i < M_COUNT; i++)
-		m[i] = calloc((size_t)p->iterations, sizeof(double));
 	remote_pmu_open(&remote_pmu, h->events, &cpu_ids[1], p->cpus - 1);
 	if (remote_start(&remotes, p->remote, h->topo, &pus[1], own_remotes, sum->why, sizeof(sum->why)) < 0)
 		sum->failed = true;
-	else if (run_samples(h, &ctx, &remotes, &remote_pmu, sum, m) < 0)
+	else if (run_samples(h, &ctx, &remotes, &remote_pmu, sum) < 0)
 		sum->failed = true;
+	report_case(h->report, sum);
 	remote_stop(&remotes);
 	remote_pmu_close(&remote_pmu);
-	for (int i = 0; i < M_COUNT; i++)
-		free(m[i]);
 	free(pus);
 	free(cpu_ids);
 }

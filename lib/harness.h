@@ -11,6 +11,7 @@
 #include "model.h"
 #include "pmu.h"
 #include "progress.h"
+#include "stats.h"
 #include "sweep.h"
 #include "topo.h"
 
@@ -33,13 +34,20 @@ struct derived {
 	bool ipis_per_remote_ok;
 };
 
+/* What a case's summary holds statistics of. */
+enum case_metric {
+	CM_WALL_NS, CM_NS_PER_GIB, CM_FLUSHES, CM_FLUSHES_PER_GIB, CM_IPIS_PER_GIB, CM_BASELINE_NS, CASE_METRICS
+};
+extern const char *const case_metric_names[CASE_METRICS];
+
 struct case_summary {
 	struct case_params params;
 	int samples;
 	bool skipped, failed;
 	char why[512];
+	const char *stop_reason; /* iterations, ci_target, max_iterations, max_time */
 	long model_flushes;
-	double wall_ns, ns_per_gib, flushes, flushes_per_gib, ipis_per_gib, baseline_ns; /* medians */
+	struct summary stat[CASE_METRICS];
 	bool flushes_ok, ipis_ok, baseline_ok;
 };
 

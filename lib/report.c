@@ -2,6 +2,7 @@
 #include "report.h"
 
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -219,7 +220,8 @@ int report_open(struct report *r, const char *dir, const json_t *meta, const str
 	}
 	r->jsonl = open_in(dir, "samples.jsonl", why, len);
 	r->csv = r->jsonl ? open_in(dir, "samples.csv", why, len) : NULL;
-	if (!r->csv)
+	r->cases = r->csv ? open_in(dir, "cases.jsonl", why, len) : NULL;
+	if (!r->cases)
 		return -1;
 	csv_header(r);
 	return 0;
@@ -244,7 +246,55 @@ void report_close(struct report *r)
 		fclose(r->jsonl);
 	if (r->csv)
 		fclose(r->csv);
-	r->jsonl = r->csv = NULL;
+	if (r->cases)
+		fclose(r->cases);
+	r->jsonl = r->csv = r->cases = NULL;
+}
+
+static json_t *summary_json(const struct summary *s)
+{
+	json_t *o = json_object();
+	const struct { const char *name; double value; } f[] = {
+		{ "median", s->median }, { "ci_lo", s->ci_lo }, { "ci_hi", s->ci_hi }, { "mean", s->mean },
+		{ "sd", s->sd }, { "cv", s->cv }, { "min", s->min }, { "max", s->max }, { "p5", s->p5 },
+		{ "p95", s->p95 },
+	};
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		json_object_set_new(o, f[i].name, real_or_null(!isnan(f[i].value), f[i].value));
+	json_object_set_new(o, "outliers", json_integer((json_int_t)s->outliers));
+	return o;
+}
+
+void report_case(struct report *r, const struct case_summary *sum)
+{
+	const struct case_params *p = &sum->params;
+	json_t *o = json_object(), *stats = json_object();
+	bool ok[CASE_METRICS] = { true, true, sum->flushes_ok, sum->flushes_ok, sum->ipis_ok, sum->baseline_ok };
+	char *line;
+
+	json_object_set_new(o, "op", json_string(p->workload->name));
+	json_object_set_new(o, "backing", json_string(backing_name(p->backing)));
+	json_object_set_new(o, "touch", json_string(touch_name(p->touch)));
+	json_object_set_new(o, "size_bytes", json_integer((json_int_t)p->size));
+	json_object_set_new(o, "cpus", json_integer(p->cpus));
+	json_object_set_new(o, "remote_mode", json_string(remote_mode_name(p->remote)));
+	json_object_set_new(o, "placement", json_string(p->placement->text));
+	json_object_set_new(o, "sweep", json_string(p->sweep_name));
+	json_object_set_new(o, "samples", json_integer(sum->samples));
+	json_object_set_new(o, "stop_reason", sum->stop_reason ? json_string(sum->stop_reason) : json_null());
+	json_object_set_new(o, "status", json_string(sum->skipped ? "skipped" : sum->failed ? "failed" : "ok"));
+	json_object_set_new(o, "why", sum->why[0] ? json_string(sum->why) : json_null());
+	json_object_set_new(o, "model_flushes", sum->model_flushes < 0 ? json_null() : json_integer(sum->model_flushes));
+	for (int m = 0; sum->samples && m < CASE_METRICS; m++)
+		if (ok[m])
+			json_object_set_new(stats, case_metric_names[m], summary_json(&sum->stat[m]));
+	json_object_set_new(o, "stats", stats);
+	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	fprintf(r->cases, "%s\n", line);
+	fflush(r->cases);
+	free(line);
+	json_decref(o);
 }
 
 static void cell(FILE *out, bool ok, const char *fmt, double v)
@@ -283,12 +333,12 @@ void report_table(FILE *out, const struct case_summary *sums, int n)
 			fprintf(out, "%s: %s\n", s->skipped ? "skipped" : "failed", s->why);
 			continue;
 		}
-		fprintf(out, "%10.3f %10.0f ", s->wall_ns / 1e6, s->ns_per_gib);
-		cell(out, s->flushes_ok, "%10.1f ", s->flushes_per_gib);
+		fprintf(out, "%10.3f %10.0f ", s->stat[CM_WALL_NS].median / 1e6, s->stat[CM_NS_PER_GIB].median);
+		cell(out, s->flushes_ok, "%10.1f ", s->stat[CM_FLUSHES_PER_GIB].median);
 		cell(out, s->model_flushes >= 0, "%10.1f ", s->model_flushes / gib);
-		cell(out, s->ipis_ok, "%10.1f ", s->ipis_per_gib);
+		cell(out, s->ipis_ok, "%10.1f ", s->stat[CM_IPIS_PER_GIB].median);
 		if (s->baseline_ok)
-			fprintf(out, "%10.3f ", s->baseline_ns / 1e6);
+			fprintf(out, "%10.3f ", s->stat[CM_BASELINE_NS].median / 1e6);
 		else
 			fprintf(out, "%10s ", "-");
 		fprintf(out, "%d%s\n", s->samples, s->failed ? " (stopped: see above)" : "");

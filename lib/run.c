@@ -19,7 +19,8 @@
 
 /* A setting from the command line, applied after the config file, in order. */
 struct override {
-	const char *key, *value;
+	char key[32];
+	const char *value;
 	char origin[160]; /* as written: "--size 1G" or "--set size=1G" */
 };
 
@@ -49,6 +50,9 @@ static void usage(FILE *f)
 		"  --events LIST      perf events for libpfm4, or 'default' (see 'tlbbench events')\n"
 		"  --iterations N     measured samples per case (default 10)\n"
 		"  --warmup N         unmeasured samples first (default 2)\n"
+		"  --ci-target P      sample until the median's 95 %% CI half-width is within P (e.g. 2%%);\n"
+		"                     --iterations is then the minimum, and sampling stops at\n"
+		"  --max-iterations N (default 100) or --max-time T (e.g. 90s, 5m; default none)\n"
 		"  --dir DIR          directory for the file backing (default $TMPDIR or /var/tmp)\n"
 		"  -o, --output DIR   result directory (default results/YYYYmmdd-HHMMSS)\n"
 		"  --dry-run          list the cases and exit\n"
@@ -63,7 +67,10 @@ static void add_override(struct run_request *req, bool from_set, const char *key
 	if (req->noverrides == MAX_OVERRIDES)
 		die_bad_input("more than %d settings on the command line", MAX_OVERRIDES);
 	ov = &req->overrides[req->noverrides++];
-	ov->key = key;
+	/* --ci-target sets the key ci_target */
+	snprintf(ov->key, sizeof(ov->key), "%s", key);
+	for (char *c = ov->key; *c; c++)
+		*c = *c == '-' ? '_' : *c;
 	ov->value = value;
 	snprintf(ov->origin, sizeof(ov->origin), from_set ? "--set %s=%s" : "--%s %s", key, value);
 }
@@ -87,6 +94,8 @@ static void parse_run_args(struct run_request *req, int argc, char **argv)
 		{ "placement", required_argument, NULL, 0 },  { "events", required_argument, NULL, 0 },
 		{ "iterations", required_argument, NULL, 0 }, { "warmup", required_argument, NULL, 0 },
 		{ "dir", required_argument, NULL, 0 },        { "config", required_argument, NULL, 'c' },
+		{ "ci-target", required_argument, NULL, 0 },  { "max-iterations", required_argument, NULL, 0 },
+		{ "max-time", required_argument, NULL, 0 },
 		{ "set", required_argument, NULL, 's' },      { "output", required_argument, NULL, 'o' },
 		{ "dry-run", no_argument, NULL, 'n' },        { "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -272,7 +281,7 @@ static int run_cases(struct harness *h, const struct case_params *cases, int nca
 	int status = 0;
 
 	for (int i = 0; i < ncases; i++)
-		total += cases[i].iterations + cases[i].warmup;
+		total += (cases[i].ci_target > 0 ? cases[i].max_iterations : cases[i].iterations) + cases[i].warmup;
 	progress_start(h->progress, ncases, total);
 	for (int i = 0; i < ncases; i++) {
 		progress_case(h->progress, i, case_label(&cases[i], label, sizeof(label)));
@@ -333,7 +342,7 @@ int cmd_run(int argc, char **argv)
 	status = run_cases(&h, cases, ncases, sums);
 	report_close(&report);
 	report_table(stdout, sums, ncases);
-	printf("\nresults: %s/{samples.jsonl,samples.csv,meta.json,topology.xml}\n", req.out_dir);
+	printf("\nresults: %s/{samples.jsonl,samples.csv,cases.jsonl,meta.json,topology.xml}\n", req.out_dir);
 	free(sums);
 	harness_close(&h);
 	topo_destroy(&topo);

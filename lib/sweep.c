@@ -6,7 +6,7 @@
 #include <string.h>
 
 const char sweep_keys[] = "op, backing, touch, size, cap_size_to_memory, cpus, placement, remote, iterations, warmup, "
-			  "events, dir";
+			  "ci_target, max_iterations, max_time, events, dir";
 
 void sweep_defaults(struct sweep *s, int max_cpus)
 {
@@ -32,6 +32,7 @@ void sweep_defaults(struct sweep *s, int max_cpus)
 	s->nplacements = 1;
 	s->iterations = 10;
 	s->warmup = 2;
+	s->max_iterations = 100;
 	snprintf(s->file_dir, sizeof(s->file_dir), "%s", default_file_dir());
 }
 
@@ -160,6 +161,43 @@ static int parse_count(const char *key, const char *value, int min, int *out, ch
 	return 0;
 }
 
+/* "2%" or "0.02"; 0 turns the feature off. */
+static int parse_fraction(const char *key, const char *value, double min, double max, double *out, char *why,
+			  size_t len)
+{
+	char *end;
+	double v = strtod(value, &end);
+
+	if (end != value && *end == '%') {
+		v /= 100;
+		end++;
+	}
+	if (end == value || *end || !(v >= min && v <= max)) {
+		snprintf(why, len, "bad %s '%s': want a percentage such as 2%%", key, value);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* "90", "90s", "5m" -> seconds; 0 means no limit. */
+static int parse_seconds(const char *key, const char *value, double *out, char *why, size_t len)
+{
+	char *end;
+	double v = strtod(value, &end);
+
+	if (end != value && (*end == 's' || *end == 'm')) {
+		v *= *end == 'm' ? 60 : 1;
+		end++;
+	}
+	if (end == value || *end || !(v >= 0)) {
+		snprintf(why, len, "bad %s '%s': want seconds such as 90s or 5m", key, value);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 static int parse_yes_no(const char *key, const char *value, bool *out, char *why, size_t len)
 {
 	if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0) {
@@ -214,6 +252,12 @@ int sweep_set(struct sweep *s, const char *key, const char *value, char *why, si
 		return parse_count(key, value, 0, &s->warmup, why, len);
 	if (strcmp(key, "dir") == 0)
 		return parse_dir(s, value, why, len);
+	if (strcmp(key, "ci_target") == 0)
+		return parse_fraction(key, value, 0, 1, &s->ci_target, why, len);
+	if (strcmp(key, "max_iterations") == 0)
+		return parse_count(key, value, 1, &s->max_iterations, why, len);
+	if (strcmp(key, "max_time") == 0)
+		return parse_seconds(key, value, &s->max_time_s, why, len);
 	snprintf(why, len, "unknown key '%s' (keys: %s)", key, sweep_keys);
 	return -1;
 }
@@ -295,6 +339,7 @@ int sweep_expand(const struct sweep *s, struct case_params *cases, int max)
 			.size = s->sizes[z], .cpus = s->cpus[c], .remote = s->remotes[r],
 			.placement = &s->placements[pl], .file_dir = s->file_dir,
 			.iterations = s->iterations, .warmup = s->warmup, .sweep_name = s->name,
+			.ci_target = s->ci_target, .max_iterations = s->max_iterations, .max_time_s = s->max_time_s,
 		};
 	}
 	return n;

@@ -34,6 +34,9 @@ struct sweep {
 	struct placement placements[SWEEP_PLACEMENTS];
 	int nplacements;
 	int iterations, warmup;
+	double ci_target;      /* fraction; 0: a fixed number of samples */
+	int max_iterations;
+	double max_time_s;
 	char file_dir[512];
 };
 

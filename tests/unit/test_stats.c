@@ -225,7 +225,7 @@ static void test_bootstrap_coverage(void **state)
 
 /*
  * R's ?wilcox.test permeability data (x: at term, y: 12-26 weeks); no ties, both
- * n <= 10, so exact. R documents W = 35, one-sided p = 0.1272. Enumerating all
+ * n <= 10, so exact. R's example gives W = 35, one-sided p = 0.1272. Enumerating all
  * C(15, 10) = 3003 rank splits: P(U <= 15) = 382/3003, two-sided p = 764/3003.
  */
 static void test_mw_exact(void **state)
@@ -248,7 +248,8 @@ static void test_mw_exact(void **state)
  * Hollander & Wolfe depression data (R's ?wilcox.test): y repeats 1.06 and 1.29,
  * so normal approximation. U = 58, T = 2 * (2^3 - 2) = 12,
  * var = 81/12 * (19 - 12/306), z = (17.5 - 0.5) / sqrt(var) = 1.5027, p = 0.13291945818531886
- * (R's unpaired wilcox.test(x, y) reports W = 58, p-value = 0.1329 with a ties warning).
+ * (the 0.1329 quoted for R's wilcox.test(x, y), which is this approximation too: R
+ * cannot compute an exact p with ties).
  */
 static void test_mw_ties(void **state)
 {
