@@ -16,7 +16,7 @@ LIB_OBJ := $(patsubst %.c,build/%.o,$(LIB_SRC) $(BENCH_SRC))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
 
-BENCH_ARGS ?= -c configs/quick.ini --set size=$(BENCH_SIZE)
+BENCH_ARGS ?= -c configs/quick.ini $(BENCH_SIZE)
 
 .PHONY: all deps bench plots test unit integration clean FORCE
 
@@ -55,12 +55,13 @@ deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-# 1 GiB per case, less when memory is short (each case holds one mapping at a time).
-BENCH_SIZE = $(shell awk '/MemAvailable/ { print ($$2 > 4 * 1048576) ? "1G" : "256M" }' /proc/meminfo)
+# quick.ini maps 1 GiB per case; 256 MiB when less than 4 GiB is free.
+BENCH_SIZE = $(shell awk '/MemAvailable/ { if ($$2 <= 4 * 1048576) print "--set size=256M" }' /proc/meminfo)
 
 bench: deps
 	$(MAKE) tlbbench
 	./tlbbench run $(BENCH_ARGS) -o results/bench
+	./tlbbench analyze results/bench
 	./tlbbench plot results/bench
 
 # Plots of a result directory (PLOT_DIR, default the last make bench).

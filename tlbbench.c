@@ -10,6 +10,7 @@
 
 #include "bench/workload.h"
 #include "lib/run.h"
+#include "lib/analyze.h"
 #include "lib/compare.h"
 #include "lib/kstat.h"
 #include "lib/model.h"
@@ -84,6 +85,7 @@ static const struct command {
 	{ "list", cmd_list, "list ops, backings, touch patterns, remote modes and placements" },
 	{ "events", cmd_events, "which perf events open here (thread and CPU scope), and why not" },
 	{ "compare", cmd_compare, "compare two result directories; --signoff RULES gives the verdict" },
+	{ "analyze", cmd_analyze, "what the forced flushes cost: dirty against clean shmem, priced by flush_cost" },
 	{ "plot", cmd_plot, "gnuplot plots of a result directory (and of NEW against it)" },
 	{ "info", cmd_info, "kernel, CPU, hypervisor, THP, mitigations, and which counters work" },
 	{ "version", cmd_version, "print version and git revision" },

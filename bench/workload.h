@@ -37,6 +37,8 @@ struct wl_ctx {
 	struct mapping map;
 	pid_t measured_pid;       /* task the per-thread counters follow: 0 = the harness's thread */
 	uint64_t op_start_ns;     /* set by workloads that stamp the op's start themselves */
+	uint64_t op_ns;           /* set by workloads that time only part of run_once themselves */
+	uint64_t reference_ns;    /* set by workloads that time a reference inside run_once */
 	void *priv;
 	char why[512];            /* reason for a -1 from setup or run_once */
 };
@@ -52,6 +54,7 @@ struct workload {
 	void (*teardown)(struct wl_ctx *ctx);
 	/* Optional reference timed alone each sample (exit with no mapping). */
 	int (*baseline)(struct wl_ctx *ctx, uint64_t *ns);
+	/* The sample field of the reference, from baseline or ctx->reference_ns. */
 	const char *baseline_label;
 };
 

@@ -6,11 +6,13 @@
 extern const struct workload workload_munmap;
 extern const struct workload workload_madv_dontneed;
 extern const struct workload workload_exit;
+extern const struct workload workload_flush_cost;
 
 const struct workload *const workloads[] = {
 	&workload_munmap,
 	&workload_madv_dontneed,
 	&workload_exit,
+	&workload_flush_cost,
 };
 const int workload_count = sizeof(workloads) / sizeof(workloads[0]);
 

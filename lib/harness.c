@@ -112,7 +112,7 @@ static int measure_once(struct harness *h, struct wl_ctx *ctx, struct remote_pmu
 
 	pmu_open(&pmu, h->events->list, h->events->count, ctx->measured_pid, -1);
 	kstat_follow_task(&h->kstat, ctx->measured_pid);
-	ctx->op_start_ns = 0;
+	ctx->op_start_ns = ctx->op_ns = ctx->reference_ns = 0;
 	kstat_start(&h->kstat);
 	remote_pmu_start(remote);
 	pmu_start(&pmu);
@@ -123,7 +123,11 @@ static int measure_once(struct harness *h, struct wl_ctx *ctx, struct remote_pmu
 	remote_pmu_stop(remote, &s->pmu_remote);
 	kstat_stop(&h->kstat, &s->kstat);
 	pmu_close(&pmu);
-	s->wall_ns = t1 - (ctx->op_start_ns ? ctx->op_start_ns : t0);
+	s->wall_ns = ctx->op_ns ? ctx->op_ns : t1 - (ctx->op_start_ns ? ctx->op_start_ns : t0);
+	if (ctx->reference_ns) {
+		s->baseline_ns = ctx->reference_ns;
+		s->has_baseline = true;
+	}
 	return ret;
 }
 

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "analyze.h"
 #include "compare.h"
 #include "results.h"
 #include "stats.h"
@@ -286,6 +287,54 @@ static int make_dir(const char *dir, char *why, size_t len)
 	return 0;
 }
 
+/* share.png when the run holds a calibration and dirty/clean shmem pairs. */
+static int plot_share(const struct result_set *rs, const char *subtitle_text, const char *dir, char *why, size_t len)
+{
+	struct gnuplot_vars *v;
+	struct analysis a;
+	char path[PATH_MAX];
+	FILE *f;
+	int ret;
+
+	if (analysis_compute(rs, &a, why, len) < 0) {
+		printf("(no share.png: %s)\n", why);
+		analysis_free(&a);
+		return 0;
+	}
+	bounded(path, sizeof(path), "%s/share.dat", dir);
+	f = fopen(path, "we");
+	if (!f) {
+		bounded(why, len, "cannot write %s: %s", path, strerror(errno));
+		analysis_free(&a);
+		return -1;
+	}
+	fprintf(f, "# label est_flush_ms rest_ms clean_ms\n");
+	for (int i = 0; i < a.nrows; i++) {
+		const struct analysis_row *r = &a.rows[i];
+
+		fprintf(f, "\"%s %" JSON_INTEGER_FORMAT "M %dcpu\" %.4f %.4f %.4f\n",
+			json_string_value(json_object_get(r->dirty->params, "op")),
+			json_integer_value(json_object_get(r->dirty->params, "size_bytes")) >> 20, r->price->cpus,
+			r->flush_cost_ns / 1e6, r->projected_ns / 1e6, r->time_clean / 1e6);
+	}
+	fclose(f);
+	analysis_free(&a);
+	v = calloc(1, sizeof(*v));
+	if (!v) {
+		bounded(why, len, "out of memory");
+		return -1;
+	}
+	var(v, "datafile", path);
+	var(v, "subtitle", subtitle_text);
+	bounded(path, sizeof(path), "%s/share", dir);
+	var(v, "outbase", path);
+	ret = run_gnuplot("share.gp", v, why, len);
+	if (ret == 0)
+		printf("%s/share.png\n", dir);
+	free(v);
+	return ret;
+}
+
 /* time.png and flushes.png of one result directory. */
 static int plot_run(const struct result_set *rs, char *why, size_t len)
 {
@@ -308,7 +357,7 @@ static int plot_run(const struct result_set *rs, char *why, size_t len)
 	if (run_gnuplot("flushes.gp", v, why, len) < 0)
 		goto out;
 	printf("%s/plots/time.png\n%s/plots/flushes.png\n", rs->dir, rs->dir);
-	ret = 0;
+	ret = plot_share(rs, text, dir, why, len);
 out:
 	free(v);
 	return ret;

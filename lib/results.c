@@ -9,7 +9,9 @@
 #include <string.h>
 
 /* Metrics every sample has, then one per perf event. */
-static const char *const base_metrics[] = { "wall_ns", "ns_per_gib", "flushes_per_gib", "ipis_per_gib" };
+static const char *const base_metrics[] = {
+	"wall_ns", "ns_per_gib", "flushes", "flushes_per_gib", "ipis", "ipis_per_gib", "exit_no_mapping_ns", "absent_page_ns",
+};
 #define BASE_METRICS (int)(sizeof(base_metrics) / sizeof(base_metrics[0]))
 
 static void case_key(const json_t *s, char *key, size_t klen, char *label, size_t llen)

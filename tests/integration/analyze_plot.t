@@ -1,0 +1,64 @@
+#!/usr/bin/perl
+# analyze prices the forced flushes with the flush_cost calibration, and plot
+# draws PNGs (and SVGs) from a real run, and a comparison of two runs.
+use strict;
+use warnings;
+use Test::More;
+use FindBin;
+require "$FindBin::Bin/lib.pl";
+our $TLBBENCH;
+
+require_tracepoint();
+my $config = File::Temp->new(SUFFIX => '.ini');
+print $config "[sweep]\nsize = 64M\ncpus = 1\niterations = 3\nwarmup = 1\n"
+	. "[case pair]\nop = munmap\nbacking = shmem\ntouch = dirty,clean\n"
+	. "[case price]\nop = flush_cost\nsize = 8K\n";
+close($config);
+my ($status, $out, $err, $dir) = tlbbench_run('-c', $config->filename);
+is($status, 0, 'run with a calibration exits 0') or diag($err);
+
+my @cal = grep { $_->{op} eq 'flush_cost' } read_samples($dir);
+is(scalar @cal, 3, 'flush_cost: 3 samples');
+for my $s (@cal) {
+	is($s->{flushes}, 1000, 'flush_cost: each of its 1000 zaps of a dirty page is one forced flush');
+	cmp_ok($s->{wall_ns}, '>', $s->{absent_page_ns}, 'flush_cost: zapping the present page costs more than the absent one');
+}
+
+($status, $out, $err) = run_cmd($TLBBENCH, 'analyze', $dir);
+is($status, 0, 'analyze exits 0') or diag($err);
+my ($ns_per_flush) = $out =~ /^\s+1 compact\s+spin\s+(\d+)\s+0\.00\s+3$/m;
+ok(defined $ns_per_flush && $ns_per_flush > 0, 'analyze: a positive cost per flush at 1 CPU');
+like($out, qr/ESTIMATES, not measurements/, 'analyze: says the projection is an estimate');
+my ($fd, $fc, $md, $mc, $delta, $est, $defer) =
+	$out =~ /^munmap\s+64M\s+1 compact\s+spin\s+(\d+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.-]+)\s+([\d.-]+)\s+([\d.-]+)/m;
+ok(defined $fd, 'analyze: a row for munmap 64M') or diag($out);
+is($fd, 33, 'analyze: dirty shmem 64 MiB munmap: 33 flushes (32 tables + 1)');
+is($fc, 2, 'analyze: clean: 2 flushes');
+cmp_ok(abs($est - ($fd - $fc) * $ns_per_flush / 1e6), '<', 0.002, 'analyze: flush cost = extra flushes x ns/flush');
+cmp_ok(abs($defer - ($md - $est)), '<', 0.002, 'analyze: deferred estimate = time dirty - flush cost');
+
+($status, $out, $err) = run_cmd($TLBBENCH, 'plot', $dir);
+is($status, 0, 'plot exits 0') or diag($err);
+for my $name (qw(time flushes share)) {
+	my $png = "$dir/plots/$name.png";
+	ok(-s $png > 1000, "$name.png is not empty");
+	is(substr(slurp($png), 0, 8), "\x89PNG\r\n\x1a\n", "$name.png is a PNG");
+	like(slurp("$dir/plots/$name.svg"), qr/<svg/, "$name.svg is an SVG");
+	like($out, qr/^\Q$png\E$/m, "plot prints the path of $name.png");
+}
+my $time_svg = slurp("$dir/plots/time.svg");
+like($time_svg, qr/Time per GiB of the teardown, by CPU count/, 'time: its title');
+like($time_svg, qr/ms per GiB \(median, 95 % CI\)/, 'time: axis label with units');
+like($time_svg, qr/kernel \S+ on /, 'time: kernel and machine in the subtitle');
+like($time_svg, qr/shmem-dirty/, 'time: a legend entry per series');
+
+# Two runs: the second gets a comparison plot against the first.
+my ($s2, $o2, $e2, $dir2) = tlbbench_run('-c', $config->filename);
+($status, $out, $err) = run_cmd($TLBBENCH, 'plot', $dir, $dir2);
+is($status, 0, 'plot BASE NEW exits 0') or diag($err);
+ok(-s "$dir2/plots/compare.png" > 1000, 'compare.png is not empty');
+like(slurp("$dir2/plots/compare.svg"), qr/Change of time per GiB, new against base/, 'compare: its title');
+
+($status, $out, $err) = run_cmd($TLBBENCH, 'analyze', "$dir/nowhere");
+is($status, 2, 'analyze of a missing directory: exit 2');
+done_testing();
