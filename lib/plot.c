@@ -74,14 +74,21 @@ static int cpus_of(const struct result_case *c)
 	return (int)json_integer_value(json_object_get(c->params, "cpus"));
 }
 
+/* Order: series by their fields, then CPU count, so each series is one run of rows. */
 static int by_series_then_cpus(const void *pa, const void *pb)
 {
 	const struct result_case *a = *(const struct result_case *const *)pa, *b = *(const struct result_case *const *)pb;
-	int d = strcmp(a->key, b->key);
 
-	if (same_series(a, b))
-		return cpus_of(a) - cpus_of(b);
-	return d;
+	for (int f = 0; f < SERIES_FIELDS; f++) {
+		const json_t *x = json_object_get(a->params, series_fields[f]), *y = json_object_get(b->params, series_fields[f]);
+		int d = json_is_integer(x) ? (json_integer_value(x) > json_integer_value(y)) -
+						     (json_integer_value(x) < json_integer_value(y)) :
+					     strcmp(json_string_value(x) ?: "", json_string_value(y) ?: "");
+
+		if (d)
+			return d;
+	}
+	return cpus_of(a) - cpus_of(b);
 }
 
 /* Median and bootstrap CI of a metric, as three data columns ("NaN" when unread). */
