@@ -152,16 +152,33 @@ void analysis_free(struct analysis *a)
 	memset(a, 0, sizeof(*a));
 }
 
+/* The one-CPU price: a flush with nobody to interrupt. */
+static const struct flush_price *local_price(const struct analysis *a)
+{
+	for (int i = 0; i < a->nprices; i++)
+		if (a->prices[i].cpus == 1)
+			return &a->prices[i];
+	return NULL;
+}
+
 static void print_analysis(const struct analysis *a)
 {
+	const struct flush_price *local = local_price(a);
+
 	printf("Cost of one forced flush (flush_cost: MADV_DONTNEED of a dirty page, minus the same call on the absent "
-	       "page, per flush):\n");
-	printf("%5s %-10s %-6s %12s %14s %8s\n", "cpus", "placement", "remote", "ns/flush", "IPIs/flush", "samples");
+	       "page, per flush);\nper IPI: the extra over the 1-CPU price, per IPI sent:\n");
+	printf("%5s %-10s %-6s %12s %14s %10s %8s\n", "cpus", "placement", "remote", "ns/flush", "IPIs/flush", "ns/IPI",
+	       "samples");
 	for (int i = 0; i < a->nprices; i++) {
 		const struct flush_price *p = &a->prices[i];
 
-		printf("%5d %-10s %-6s %12.0f %14.2f %8zu\n", p->cpus, p->placement, p->remote, p->ns_per_flush,
-		       p->ipis_per_flush, p->samples);
+		printf("%5d %-10s %-6s %12.0f %14.2f ", p->cpus, p->placement, p->remote, p->ns_per_flush,
+		       p->ipis_per_flush);
+		if (local && p->cpus > 1 && p->ipis_per_flush > 0)
+			printf("%10.0f", (p->ns_per_flush - local->ns_per_flush) / p->ipis_per_flush);
+		else
+			printf("%10s", "-");
+		printf(" %8zu\n", p->samples);
 	}
 	printf("\nForced flushing, dirty against clean shmem (medians per op). ESTIMATES, not measurements:\n"
 	       "flush cost = (flushes dirty - flushes clean) x ns/flush; deferred = time dirty - flush cost.\n");

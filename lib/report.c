@@ -299,7 +299,7 @@ void report_case(struct report *r, const struct case_summary *sum)
 
 static void cell(FILE *out, bool ok, const char *fmt, double v)
 {
-	if (ok && fabs(v) >= 1e8) /* keep the column: per-GiB figures of tiny mappings are huge */
+	if (ok && fabs(v) >= 1e10) /* keep the column: per-GiB figures of tiny mappings are huge */
 		fprintf(out, "%10.3g ", v);
 	else if (ok)
 		fprintf(out, fmt, v);
