@@ -297,14 +297,19 @@ void report_case(struct report *r, const struct case_summary *sum)
 	json_decref(o);
 }
 
+/* A table cell of width 10: the format given, or %g when that would not fit. */
 static void cell(FILE *out, bool ok, const char *fmt, double v)
 {
-	if (ok && fabs(v) >= 1e10) /* keep the column: per-GiB figures of tiny mappings are huge */
-		fprintf(out, "%10.3g ", v);
-	else if (ok)
-		fprintf(out, fmt, v);
-	else
-		fprintf(out, "%10s", "n/s");
+	char text[64];
+
+	if (!ok) {
+		fprintf(out, "%10s ", "n/s");
+		return;
+	}
+	snprintf(text, sizeof(text), fmt, v);
+	if (strlen(text) > 11) /* fmt ends in a space */
+		snprintf(text, sizeof(text), "%10.4g ", v);
+	fputs(text, out);
 }
 
 static void size_text(size_t bytes, char *buf, size_t len)
