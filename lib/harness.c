@@ -167,11 +167,18 @@ static int record(struct case_values *cv, struct case_summary *sum, const struct
 	return 0;
 }
 
+/* Statistics per metric, and which samples are outliers: flagged, never dropped. */
 static void summarise(struct case_summary *sum, const struct case_values *cv)
 {
 	sum->samples = cv->n;
-	for (int m = 0; cv->n && m < CASE_METRICS; m++)
+	for (int m = 0; cv->n && m < CASE_METRICS; m++) {
+		int k = 0;
+
 		stats_summarise(cv->v[m], (size_t)cv->n, 1, &sum->stat[m]);
+		for (int i = 0; i < cv->n && k < CASE_MAX_OUTLIERS; i++)
+			if (stats_is_outlier(cv->v[m], (size_t)cv->n, cv->v[m][i]))
+				sum->outlier_at[m][k++] = i;
+	}
 }
 
 /* Enough samples? The fixed count, or, with a CI target, the target or a limit. */

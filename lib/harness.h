@@ -34,6 +34,8 @@ struct derived {
 	bool ipis_per_remote_ok;
 };
 
+#define CASE_MAX_OUTLIERS 32
+
 /* What a case's summary holds statistics of. */
 enum case_metric {
 	CM_WALL_NS, CM_NS_PER_GIB, CM_FLUSHES, CM_FLUSHES_PER_GIB, CM_IPIS_PER_GIB, CM_BASELINE_NS, CASE_METRICS
@@ -48,6 +50,7 @@ struct case_summary {
 	const char *stop_reason; /* iterations, ci_target, max_iterations, max_time */
 	long model_flushes;
 	struct summary stat[CASE_METRICS];
+	int outlier_at[CASE_METRICS][CASE_MAX_OUTLIERS]; /* iterations of the first outliers */
 	bool flushes_ok, ipis_ok, baseline_ok;
 };
 

@@ -251,9 +251,9 @@ void report_close(struct report *r)
 	r->jsonl = r->csv = r->cases = NULL;
 }
 
-static json_t *summary_json(const struct summary *s)
+static json_t *summary_json(const struct summary *s, const int *outlier_at)
 {
-	json_t *o = json_object();
+	json_t *o = json_object(), *at = json_array();
 	const struct { const char *name; double value; } f[] = {
 		{ "median", s->median }, { "ci_lo", s->ci_lo }, { "ci_hi", s->ci_hi }, { "mean", s->mean },
 		{ "sd", s->sd }, { "cv", s->cv }, { "min", s->min }, { "max", s->max }, { "p5", s->p5 },
@@ -263,6 +263,9 @@ static json_t *summary_json(const struct summary *s)
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		json_object_set_new(o, f[i].name, real_or_null(!isnan(f[i].value), f[i].value));
 	json_object_set_new(o, "outliers", json_integer((json_int_t)s->outliers));
+	for (size_t i = 0; i < s->outliers && i < CASE_MAX_OUTLIERS; i++)
+		json_array_append_new(at, json_integer(outlier_at[i]));
+	json_object_set_new(o, "outlier_iterations", at);
 	return o;
 }
 
@@ -288,7 +291,7 @@ void report_case(struct report *r, const struct case_summary *sum)
 	json_object_set_new(o, "model_flushes", sum->model_flushes < 0 ? json_null() : json_integer(sum->model_flushes));
 	for (int m = 0; sum->samples && m < CASE_METRICS; m++)
 		if (ok[m])
-			json_object_set_new(stats, case_metric_names[m], summary_json(&sum->stat[m]));
+			json_object_set_new(stats, case_metric_names[m], summary_json(&sum->stat[m], sum->outlier_at[m]));
 	json_object_set_new(o, "stats", stats);
 	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	fprintf(r->cases, "%s\n", line);

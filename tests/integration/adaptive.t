@@ -29,6 +29,7 @@ for my $run (@runs) {
 	my $wall = $case->{stats}{wall_ns};
 	ok($wall->{ci_lo} <= $wall->{median} && $wall->{median} <= $wall->{ci_hi}, "$name: the median lies in its CI");
 	ok($wall->{min} <= $wall->{p5} && $wall->{p95} <= $wall->{max}, "$name: quantiles within min and max");
+	is(scalar @{ $wall->{outlier_iterations} }, $wall->{outliers}, "$name: each outlier is flagged by its iteration");
 }
 
 my ($status, $out, $err, $dir) = tlbbench_run(split(' ', '--op munmap --backing anon --size 16M --warmup 0 '
