@@ -62,6 +62,19 @@ static json_t *events_json(const struct report *r, const struct pmu_sample *p, b
 	return o;
 }
 
+/* The parameters that identify a case, first in samples and in cases alike. */
+static void case_params_json(json_t *o, const struct case_params *p)
+{
+	json_object_set_new(o, "op", json_string(p->workload->name));
+	json_object_set_new(o, "backing", json_string(backing_name(p->backing)));
+	json_object_set_new(o, "touch", json_string(touch_name(p->touch)));
+	json_object_set_new(o, "size_bytes", json_integer((json_int_t)p->size));
+	json_object_set_new(o, "cpus", json_integer(p->cpus));
+	json_object_set_new(o, "remote_mode", json_string(remote_mode_name(p->remote)));
+	json_object_set_new(o, "placement", json_string(p->placement->text));
+	json_object_set_new(o, "sweep", json_string(p->sweep_name));
+}
+
 json_t *sample_json(const struct report *r, const struct sample *s)
 {
 	const struct case_params *p = s->params;
@@ -77,14 +90,7 @@ json_t *sample_json(const struct report *r, const struct sample *s)
 		for (int i = 0; i < VMSTAT_TLB_COUNT; i++)
 			json_object_set_new(vm, vmstat_tlb_names[i], json_integer((json_int_t)ks->vmstat[i]));
 	}
-	json_object_set_new(o, "op", json_string(p->workload->name));
-	json_object_set_new(o, "backing", json_string(backing_name(p->backing)));
-	json_object_set_new(o, "touch", json_string(touch_name(p->touch)));
-	json_object_set_new(o, "size_bytes", json_integer((json_int_t)p->size));
-	json_object_set_new(o, "cpus", json_integer(p->cpus));
-	json_object_set_new(o, "remote_mode", json_string(remote_mode_name(p->remote)));
-	json_object_set_new(o, "placement", json_string(p->placement->text));
-	json_object_set_new(o, "sweep", json_string(p->sweep_name));
+	case_params_json(o, p);
 	json_object_set_new(o, "measure_cpu", json_integer(s->cpu_ids[0]));
 	json_object_set_new(o, "remote_cpus", remote);
 	json_object_set_new(o, "iteration", json_integer(s->iteration));
@@ -276,14 +282,7 @@ void report_case(struct report *r, const struct case_summary *sum)
 	bool ok[CASE_METRICS] = { true, true, sum->flushes_ok, sum->flushes_ok, sum->ipis_ok, sum->baseline_ok };
 	char *line;
 
-	json_object_set_new(o, "op", json_string(p->workload->name));
-	json_object_set_new(o, "backing", json_string(backing_name(p->backing)));
-	json_object_set_new(o, "touch", json_string(touch_name(p->touch)));
-	json_object_set_new(o, "size_bytes", json_integer((json_int_t)p->size));
-	json_object_set_new(o, "cpus", json_integer(p->cpus));
-	json_object_set_new(o, "remote_mode", json_string(remote_mode_name(p->remote)));
-	json_object_set_new(o, "placement", json_string(p->placement->text));
-	json_object_set_new(o, "sweep", json_string(p->sweep_name));
+	case_params_json(o, p);
 	json_object_set_new(o, "samples", json_integer(sum->samples));
 	json_object_set_new(o, "stop_reason", sum->stop_reason ? json_string(sum->stop_reason) : json_null());
 	json_object_set_new(o, "status", json_string(sum->skipped ? "skipped" : sum->failed ? "failed" : "ok"));
