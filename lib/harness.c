@@ -311,6 +311,7 @@ void harness_run_case(struct harness *h, const struct case_params *p, struct cas
 	sum->model_flushes = model_flushes(&h->model, p->workload->name, p->backing, p->touch, p->size);
 	if (!pus || !cpu_ids || case_check(p, sum) < 0 || place(h, p, pus, cpu_ids, sum) < 0) {
 		sum->failed = !sum->skipped;
+		report_case(h->report, sum); /* a skipped or refused case is recorded too */
 		free(pus);
 		free(cpu_ids);
 		return;

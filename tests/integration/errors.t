@@ -50,10 +50,12 @@ ok(!-e '/nonexistent-should-not-be-created', 'no result directory was created fo
 # hugetlb without reserved huge pages: skipped with the reason, not an error.
 SKIP: {
 	my ($free) = main::slurp('/proc/meminfo') =~ /HugePages_Free:\s+(\d+)/;
-	skip 'huge pages are reserved here', 3 if !defined $free || $free > 0;
-	my ($status, $out, $err) = tlbbench_run(qw(--backing hugetlb --size 64M --iterations 1 --warmup 0));
+	skip 'huge pages are reserved here', 4 if !defined $free || $free > 0;
+	my ($status, $out, $err, $dir) = tlbbench_run(qw(--backing hugetlb --size 64M --iterations 1 --warmup 0));
 	is($status, 0, 'hugetlb without reserved pages: exit 0');
 	like($err, qr/skipped: hugetlb: 0 free 2 MiB huge pages reserved, 32 needed/, 'hugetlb: says why it skipped');
 	like($out, qr/munmap\s+hugetlb.*skipped: hugetlb/, 'hugetlb: the table shows the skip');
+	my ($case) = map { JSON::PP::decode_json($_) } split /\n/, slurp("$dir/cases.jsonl");
+	is($case->{status}, 'skipped', 'hugetlb: cases.jsonl records the skip');
 }
 done_testing();
