@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "harness.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,42 +225,6 @@ static int take_sample(struct harness *h, struct wl_ctx *ctx, struct remote_set 
 	return ret;
 }
 
-/* Warmup, then measured samples until stop_reason says enough; -1 with
- * sum->why when the case must stop early. */
-static int run_samples(struct harness *h, struct wl_ctx *ctx, struct remote_set *remotes,
-		       struct remote_pmu *remote_pmu, struct case_summary *sum)
-{
-	const struct case_params *p = ctx->params;
-	int planned = p->warmup + (p->ci_target > 0 ? p->max_iterations : p->iterations), ret = 0;
-	struct case_values cv = { 0 };
-	uint64_t start_ns = monotonic_raw_ns();
-
-	for (int i = 0; !sum->stop_reason; i++) {
-		struct sample s = { .params = p, .iteration = i - p->warmup, .cpu_ids = ctx->cpu_ids,
-				    .model_flushes = sum->model_flushes };
-
-		if (take_sample(h, ctx, remotes, remote_pmu, &s) < 0) {
-			snprintf(sum->why, sizeof(sum->why), "%s", ctx->why);
-			ret = -1;
-			break;
-		}
-		progress_sample(h->progress, i + 1, planned);
-		if (s.iteration < 0)
-			continue;
-		report_sample(h->report, &s);
-		if (record(&cv, sum, &s) < 0) {
-			snprintf(sum->why, sizeof(sum->why), "out of memory");
-			ret = -1;
-			break;
-		}
-		sum->stop_reason = stop_reason(p, &cv, start_ns);
-	}
-	summarise(sum, &cv);
-	for (int m = 0; m < CASE_METRICS; m++)
-		free(cv.v[m]);
-	return ret;
-}
-
 static int case_check(const struct case_params *p, struct case_summary *sum)
 {
 	if (backing_unavailable(p->backing, p->size, sum->why, sizeof(sum->why))) {
@@ -296,34 +261,173 @@ static int place(struct harness *h, const struct case_params *p, hwloc_obj_t *pu
 	return 0;
 }
 
-void harness_run_case(struct harness *h, const struct case_params *p, struct case_summary *sum)
+/* A case in progress, kept between visits when cases are interleaved. */
+struct case_run {
+	const struct case_params *p;
+	struct case_summary *sum;
+	hwloc_obj_t *pus;
+	int *cpu_ids;
+	struct wl_ctx ctx;
+	struct case_values cv;
+	int taken; /* samples taken, warmup included */
+	uint64_t start_ns;
+	bool done;
+};
+
+/* Take one sample of the case and book it; false when the case is done. */
+static bool next_sample(struct harness *h, struct case_run *cr, struct remote_set *remotes, struct remote_pmu *rpmu)
 {
-	hwloc_obj_t *pus = calloc((size_t)p->cpus, sizeof(*pus));
-	int *cpu_ids = calloc((size_t)p->cpus, sizeof(*cpu_ids));
-	struct wl_ctx ctx = { .params = p, .topo = h->topo, .pus = pus, .cpu_ids = cpu_ids };
-	struct remote_set remotes;
-	struct remote_pmu remote_pmu;
+	const struct case_params *p = cr->p;
+	int planned = p->warmup + (p->ci_target > 0 ? p->max_iterations : p->iterations);
+	struct sample s = { .params = p, .iteration = cr->taken - p->warmup, .cpu_ids = cr->cpu_ids,
+			    .model_flushes = cr->sum->model_flushes };
+
+	if (take_sample(h, &cr->ctx, remotes, rpmu, &s) < 0) {
+		snprintf(cr->sum->why, sizeof(cr->sum->why), "%s", cr->ctx.why);
+		cr->sum->failed = true;
+		return false;
+	}
+	progress_sample(h->progress, ++cr->taken, planned);
+	if (s.iteration < 0)
+		return true;
+	report_sample(h->report, &s);
+	if (record(&cr->cv, cr->sum, &s) < 0) {
+		snprintf(cr->sum->why, sizeof(cr->sum->why), "out of memory");
+		cr->sum->failed = true;
+		return false;
+	}
+	cr->sum->stop_reason = stop_reason(p, &cr->cv, cr->start_ns);
+	return !cr->sum->stop_reason;
+}
+
+/* One unmeasured sample, when a case is resumed after others ran: it lets the
+ * state they left (the mm's CPU mask, caches) settle as a warmup would. */
+static bool settle(struct harness *h, struct case_run *cr, struct remote_set *remotes, struct remote_pmu *rpmu)
+{
+	struct sample s = { .params = cr->p, .iteration = -1, .cpu_ids = cr->cpu_ids };
+
+	if (take_sample(h, &cr->ctx, remotes, rpmu, &s) == 0)
+		return true;
+	snprintf(cr->sum->why, sizeof(cr->sum->why), "%s", cr->ctx.why);
+	cr->sum->failed = true;
+	return false;
+}
+
+/* Place the threads, start the remote ones, take up to max samples, stop them. */
+static void visit(struct harness *h, struct case_run *cr, int max)
+{
+	const struct case_params *p = cr->p;
 	/* The exit workload starts its remote threads in its child. */
 	int own_remotes = p->workload->owns_remote_threads ? 0 : p->cpus - 1;
+	struct remote_set remotes;
+	struct remote_pmu rpmu;
+	bool more = true;
 
-	memset(sum, 0, sizeof(*sum));
-	sum->params = *p;
-	sum->model_flushes = model_flushes(&h->model, p->workload->name, p->backing, p->touch, p->size);
-	if (!pus || !cpu_ids || case_check(p, sum) < 0 || place(h, p, pus, cpu_ids, sum) < 0) {
-		sum->failed = !sum->skipped;
-		report_case(h->report, sum); /* a skipped or refused case is recorded too */
-		free(pus);
-		free(cpu_ids);
+	if (place(h, p, cr->pus, cr->cpu_ids, cr->sum) < 0) {
+		cr->sum->failed = true;
+		cr->done = true;
 		return;
 	}
-	remote_pmu_open(&remote_pmu, h->events, &cpu_ids[1], p->cpus - 1);
-	if (remote_start(&remotes, p->remote, h->topo, &pus[1], own_remotes, sum->why, sizeof(sum->why)) < 0)
-		sum->failed = true;
-	else if (run_samples(h, &ctx, &remotes, &remote_pmu, sum) < 0)
-		sum->failed = true;
-	report_case(h->report, sum);
+	remote_pmu_open(&rpmu, h->events, &cr->cpu_ids[1], p->cpus - 1);
+	if (remote_start(&remotes, p->remote, h->topo, &cr->pus[1], own_remotes, cr->sum->why,
+			 sizeof(cr->sum->why)) < 0) {
+		cr->sum->failed = true;
+		more = false;
+	}
+	if (more && cr->taken > 0 && cr->taken >= p->warmup)
+		more = settle(h, cr, &remotes, &rpmu);
+	for (int i = 0; more && i < max; i++)
+		more = next_sample(h, cr, &remotes, &rpmu);
+	cr->done = !more;
 	remote_stop(&remotes);
-	remote_pmu_close(&remote_pmu);
-	free(pus);
-	free(cpu_ids);
+	remote_pmu_close(&rpmu);
+}
+
+static int case_open(struct harness *h, const struct case_params *p, struct case_summary *sum, struct case_run *cr)
+{
+	memset(sum, 0, sizeof(*sum));
+	memset(cr, 0, sizeof(*cr));
+	sum->params = *p;
+	sum->model_flushes = model_flushes(&h->model, p->workload->name, p->backing, p->touch, p->size);
+	cr->p = p;
+	cr->sum = sum;
+	cr->pus = calloc((size_t)p->cpus, sizeof(*cr->pus));
+	cr->cpu_ids = calloc((size_t)p->cpus, sizeof(*cr->cpu_ids));
+	cr->ctx = (struct wl_ctx){ .params = p, .topo = h->topo, .pus = cr->pus, .cpu_ids = cr->cpu_ids };
+	cr->start_ns = monotonic_raw_ns();
+	if (cr->pus && cr->cpu_ids && case_check(p, sum) == 0)
+		return 0;
+	sum->failed = !sum->skipped;
+	if (!cr->pus || !cr->cpu_ids)
+		snprintf(sum->why, sizeof(sum->why), "out of memory");
+	cr->done = true;
+	return -1;
+}
+
+/* Statistics, the case's line in cases.jsonl (skipped and refused cases too), the case's memory. */
+static void case_close(struct harness *h, struct case_run *cr)
+{
+	summarise(cr->sum, &cr->cv);
+	report_case(h->report, cr->sum);
+	for (int m = 0; m < CASE_METRICS; m++)
+		free(cr->cv.v[m]);
+	free(cr->pus);
+	free(cr->cpu_ids);
+	cr->pus = NULL;
+	cr->cpu_ids = NULL;
+}
+
+char *case_label(const struct case_params *p, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s %s %s %zu MiB cpus=%d %s remote=%s", p->workload->name, backing_name(p->backing),
+		 touch_name(p->touch), p->size >> 20, p->cpus, p->placement->text, remote_mode_name(p->remote));
+	return buf;
+}
+
+static void say_outcome(const struct case_summary *sum, const char *label, int *status)
+{
+	if (sum->skipped) {
+		fprintf(stderr, "tlbbench: skipped: %s\n", sum->why);
+	} else if (sum->failed) {
+		fprintf(stderr, "tlbbench: %s: refused: %s\n", label, sum->why);
+		*status = 1;
+	}
+}
+
+int harness_run(struct harness *h, const struct case_params *cases, int n, bool interleave,
+		struct case_summary *sums)
+{
+	struct case_run *runs = calloc((size_t)(n ? n : 1), sizeof(*runs));
+	char label[200];
+	int status = 0, active = n;
+
+	if (!runs)
+		die_system("out of memory");
+	/* Sequential: each case's samples in a row. Interleave: one sample of each
+	 * case per round, so a slow spell of the machine spreads over every case. */
+	for (int round = 0; active; round++) {
+		active = 0;
+		for (int i = 0; i < n; i++) {
+			struct case_run *cr = &runs[i];
+
+			if (round == 0 && case_open(h, &cases[i], &sums[i], cr) < 0) {
+				say_outcome(&sums[i], case_label(&cases[i], label, sizeof(label)), &status);
+				case_close(h, cr);
+				continue;
+			}
+			if (cr->done)
+				continue;
+			progress_case(h->progress, i, case_label(&cases[i], label, sizeof(label)), round == 0);
+			visit(h, cr, interleave ? 1 : INT_MAX);
+			progress_break(h->progress);
+			if (cr->done) {
+				say_outcome(cr->sum, label, &status);
+				case_close(h, cr);
+			} else {
+				active++;
+			}
+		}
+	}
+	free(runs);
+	return status;
 }

@@ -66,11 +66,16 @@ struct harness {
 };
 
 void derive(const struct sample *s, struct derived *d);
+/* "munmap shmem dirty 1024 MiB cpus=2 compact remote=spin" */
+char *case_label(const struct case_params *p, char *buf, size_t len);
 
 void harness_init(struct harness *h, const struct topo *topo, const struct event_set *events,
 		  struct report *report, struct progress *progress);
 void harness_close(struct harness *h);
-/* Run one case's warmup and samples; fills sum (skipped/failed with why). */
-void harness_run_case(struct harness *h, const struct case_params *p, struct case_summary *sum);
+/* Run the cases (warmup, then samples until each case's stop reason), filling
+ * sums; interleave takes one sample of every case per round. Returns 1 when a
+ * case was refused, else 0. */
+int harness_run(struct harness *h, const struct case_params *cases, int n, bool interleave,
+		struct case_summary *sums);
 
 #endif

@@ -140,22 +140,26 @@ static int on_entry(void *user, const char *section, const char *key, const char
 	return !st->error[0];
 }
 
-/* Apply one section's entries to a sweep; "events" only where allowed. */
-static int apply(struct ini_state *st, int section, struct sweep *s, struct event_set *events)
+/* Apply one section's entries to a sweep; run-wide keys only in [sweep] (run set). */
+static int apply(struct ini_state *st, int section, struct sweep *s, struct run_settings *run)
 {
+	struct run_settings scratch;
 	char why[400];
 
 	for (int i = 0; i < st->nentries; i++) {
 		const struct entry *e = &st->entries[i];
+		int wide;
 
 		if (e->section != section)
 			continue;
-		if (strcmp(e->key, "events") == 0) {
-			if (!events)
-				fail(st, e->line, "%s", "'events' applies to the whole run: set it in [sweep]");
-			else if (event_set_parse(events, e->value, why, sizeof(why)) < 0)
-				fail(st, e->line, "%s", why);
-		} else if (sweep_set(s, e->key, e->value, why, sizeof(why)) < 0) {
+		wide = run_setting_set(run ? run : &scratch, e->key, e->value, why, sizeof(why));
+		if (wide && !run)
+			fail(st, e->line, "'%s' applies to the whole run: set it in [sweep]", e->key);
+		else if (wide < 0)
+			fail(st, e->line, "%s", why);
+		else if (wide)
+			continue;
+		else if (sweep_set(s, e->key, e->value, why, sizeof(why)) < 0) {
 			fail(st, e->line, "%s", why);
 		} else if (strcmp(e->key, "size") == 0) {
 			snprintf(s->size_origin, sizeof(s->size_origin), "%s:%d", st->path, e->line);
@@ -167,7 +171,7 @@ static int apply(struct ini_state *st, int section, struct sweep *s, struct even
 }
 
 static int build_sweeps(struct ini_state *st, int max_cpus, struct sweep *sweeps, int max, int *count,
-			struct event_set *events)
+			struct run_settings *run)
 {
 	struct sweep defaults;
 
@@ -176,7 +180,7 @@ static int build_sweeps(struct ini_state *st, int max_cpus, struct sweep *sweeps
 		return -1;
 	}
 	sweep_defaults(&defaults, max_cpus);
-	if (apply(st, SECTION_SWEEP, &defaults, events) < 0)
+	if (apply(st, SECTION_SWEEP, &defaults, run) < 0)
 		return -1;
 	if (!st->ncases) {
 		sweeps[0] = defaults;
@@ -194,7 +198,7 @@ static int build_sweeps(struct ini_state *st, int max_cpus, struct sweep *sweeps
 }
 
 int sweep_config_load(const char *path, int max_cpus, struct sweep *sweeps, int max, int *count,
-		      struct event_set *events, char *why, size_t len)
+		      struct run_settings *run, char *why, size_t len)
 {
 	struct ini_state *st = calloc(1, sizeof(*st));
 	int ret = -1, syntax;
@@ -216,7 +220,7 @@ int sweep_config_load(const char *path, int max_cpus, struct sweep *sweeps, int 
 	if (syntax > 0 && !st->error[0])
 		fail(st, syntax, "%s", "syntax error: want 'key = value', '[sweep]' or '[case NAME]'");
 	if (!st->error[0])
-		ret = build_sweeps(st, max_cpus, sweeps, max, count, events);
+		ret = build_sweeps(st, max_cpus, sweeps, max, count, run);
 	if (ret < 0)
 		snprintf(why, len, "%s", st->error);
 	free(st);

@@ -10,9 +10,9 @@
 
 #define CONFIG_MAX_SWEEPS 32
 
-/* Fill sweeps (at most max) and the run's events from path. -1 with
+/* Fill sweeps (at most max) and the run-wide settings from path. -1 with
  * "path:line: reason" in why for anything the file gets wrong. */
 int sweep_config_load(const char *path, int max_cpus, struct sweep *sweeps, int max, int *count,
-		      struct event_set *events, char *why, size_t len);
+		      struct run_settings *run, char *why, size_t len);
 
 #endif

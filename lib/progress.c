@@ -15,11 +15,11 @@ void progress_start(struct progress *p, int ncases, long total_samples)
 	p->start_ns = monotonic_raw_ns();
 }
 
-void progress_case(struct progress *p, int case_index, const char *label)
+void progress_case(struct progress *p, int case_index, const char *label, bool first_visit)
 {
 	p->case_index = case_index;
 	snprintf(p->label, sizeof(p->label), "%s", label);
-	if (!p->tty)
+	if (!p->tty && first_visit)
 		fprintf(stderr, "[%d/%d] %s\n", case_index + 1, p->ncases, label);
 }
 

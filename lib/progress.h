@@ -15,7 +15,8 @@ struct progress {
 };
 
 void progress_start(struct progress *p, int ncases, long total_samples);
-void progress_case(struct progress *p, int case_index, const char *label);
+/* A visit to a case; without a TTY only its first visit gets a line. */
+void progress_case(struct progress *p, int case_index, const char *label, bool first_visit);
 void progress_sample(struct progress *p, int sample, int samples);
 /* Leave the updating line before other output goes to stderr. */
 void progress_break(struct progress *p);

@@ -31,7 +31,7 @@ struct run_request {
 	int noverrides;
 	struct sweep sweeps[CONFIG_MAX_SWEEPS];
 	int nsweeps;
-	struct event_set events;
+	struct run_settings run;
 };
 
 static void usage(FILE *f)
@@ -54,6 +54,8 @@ static void usage(FILE *f)
 		"                     --iterations is then the minimum, and sampling stops at\n"
 		"  --max-iterations N (default 100) or --max-time T (e.g. 90s, 5m; default none)\n"
 		"  --dir DIR          directory for the file backing (default $TMPDIR or /var/tmp)\n"
+		"  --order ORDER      sequential (each case's samples in a row, default) or interleave\n"
+		"                     (one sample of every case per round: drift spreads over all cases)\n"
 		"  -o, --output DIR   result directory (default results/YYYYmmdd-HHMMSS)\n"
 		"  --dry-run          list the cases and exit\n"
 		"Lists are comma-separated; every combination is a case.\n",
@@ -95,7 +97,7 @@ static void parse_run_args(struct run_request *req, int argc, char **argv)
 		{ "iterations", required_argument, NULL, 0 }, { "warmup", required_argument, NULL, 0 },
 		{ "dir", required_argument, NULL, 0 },        { "config", required_argument, NULL, 'c' },
 		{ "ci-target", required_argument, NULL, 0 },  { "max-iterations", required_argument, NULL, 0 },
-		{ "max-time", required_argument, NULL, 0 },
+		{ "max-time", required_argument, NULL, 0 },   { "order", required_argument, NULL, 0 },
 		{ "set", required_argument, NULL, 's' },      { "output", required_argument, NULL, 'o' },
 		{ "dry-run", no_argument, NULL, 'n' },        { "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -123,20 +125,19 @@ static void build_sweeps(struct run_request *req, int max_cpus)
 {
 	char why[512];
 
-	event_set_defaults(&req->events);
+	run_settings_defaults(&req->run);
 	if (!req->config) {
 		sweep_defaults(&req->sweeps[0], max_cpus);
 		req->nsweeps = 1;
 	} else if (sweep_config_load(req->config, max_cpus, req->sweeps, CONFIG_MAX_SWEEPS, &req->nsweeps,
-				     &req->events, why, sizeof(why)) < 0) {
+				     &req->run, why, sizeof(why)) < 0) {
 		die_bad_input("%s", why);
 	}
 	for (int o = 0; o < req->noverrides; o++) {
 		const struct override *ov = &req->overrides[o];
-		bool events = strcmp(ov->key, "events") == 0;
-		int bad = events ? event_set_parse(&req->events, ov->value, why, sizeof(why)) : 0;
+		int wide = run_setting_set(&req->run, ov->key, ov->value, why, sizeof(why)), bad = wide < 0;
 
-		for (int s = 0; !events && !bad && s < req->nsweeps; s++) {
+		for (int s = 0; !wide && !bad && s < req->nsweeps; s++) {
 			bad = sweep_set(&req->sweeps[s], ov->key, ov->value, why, sizeof(why));
 			if (strcmp(ov->key, "size") == 0)
 				snprintf(req->sweeps[s].size_origin, sizeof(req->sweeps[s].size_origin), "%s", ov->origin);
@@ -213,7 +214,7 @@ json_t *counters_probe_json(void)
 	return o;
 }
 
-static json_t *meta_json(int argc, char **argv, const struct harness *h, const struct pmu_set *g)
+static json_t *meta_json(int argc, char **argv, const struct harness *h, const struct pmu_set *g, bool interleave)
 {
 	json_t *meta = json_object(), *cmd = json_array(), *scopes;
 	char when[64];
@@ -228,6 +229,7 @@ static json_t *meta_json(int argc, char **argv, const struct harness *h, const s
 	json_object_set_new(meta, "git_revision", json_string(TLBBENCH_GIT_REV));
 	json_object_set_new(meta, "started", json_string(when));
 	json_object_set_new(meta, "command_line", cmd);
+	json_object_set_new(meta, "order", json_string(interleave ? "interleave" : "sequential"));
 	json_object_set_new(meta, "info", sysinfo_collect());
 	json_object_set_new(meta, "topology", json_string(h->topo->summary));
 	json_object_set_new(meta, "counters", counters_json(&h->kstat, g));
@@ -245,13 +247,6 @@ static void default_out_dir(char *buf, size_t len)
 	snprintf(buf, len, "results/%s", stamp);
 }
 
-static const char *case_label(const struct case_params *p, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s %s %s %zu MiB cpus=%d %s remote=%s", p->workload->name, backing_name(p->backing),
-		 touch_name(p->touch), p->size >> 20, p->cpus, p->placement->text, remote_mode_name(p->remote));
-	return buf;
-}
-
 /* Open the result directory: meta.json, the topology, the sample files. */
 static void open_results(struct run_request *req, struct harness *h, struct report *report, int argc, char **argv)
 {
@@ -260,13 +255,13 @@ static void open_results(struct run_request *req, struct harness *h, struct repo
 	json_t *meta;
 
 	kstat_report_unsupported(&h->kstat);
-	pmu_open(&probe, req->events.list, req->events.count, 0, -1);
+	pmu_open(&probe, req->run.events.list, req->run.events.count, 0, -1);
 	for (int i = 0; i < probe.count; i++)
 		if (probe.ev[i].fd < 0)
 			fprintf(stderr, "tlbbench: event %s not supported: %s\n", probe.ev[i].name, probe.ev[i].unsupported);
-	meta = meta_json(argc + 1, argv - 1, h, &probe);
+	meta = meta_json(argc + 1, argv - 1, h, &probe, req->run.interleave);
 	pmu_close(&probe);
-	if (report_open(report, req->out_dir, meta, &h->kstat, &req->events, why, sizeof(why)) < 0)
+	if (report_open(report, req->out_dir, meta, &h->kstat, &req->run.events, why, sizeof(why)) < 0)
 		die_bad_input("%s", why);
 	json_decref(meta);
 	snprintf(path, sizeof(path), "%s/topology.xml", req->out_dir);
@@ -274,27 +269,15 @@ static void open_results(struct run_request *req, struct harness *h, struct repo
 		fprintf(stderr, "tlbbench: %s\n", why);
 }
 
-static int run_cases(struct harness *h, const struct case_params *cases, int ncases, struct case_summary *sums)
+static int run_all(struct harness *h, const struct run_request *req, const struct case_params *cases, int ncases,
+		   struct case_summary *sums)
 {
 	long total = 0;
-	char label[200];
-	int status = 0;
 
 	for (int i = 0; i < ncases; i++)
 		total += (cases[i].ci_target > 0 ? cases[i].max_iterations : cases[i].iterations) + cases[i].warmup;
 	progress_start(h->progress, ncases, total);
-	for (int i = 0; i < ncases; i++) {
-		progress_case(h->progress, i, case_label(&cases[i], label, sizeof(label)));
-		harness_run_case(h, &cases[i], &sums[i]);
-		progress_break(h->progress);
-		if (sums[i].skipped) {
-			fprintf(stderr, "tlbbench: skipped: %s\n", sums[i].why);
-		} else if (sums[i].failed) {
-			fprintf(stderr, "tlbbench: %s: refused: %s\n", label, sums[i].why);
-			status = 1;
-		}
-	}
-	return status;
+	return harness_run(h, cases, ncases, req->run.interleave, sums);
 }
 
 static int print_cases(const struct run_request *req, const struct case_params *cases, int ncases)
@@ -304,9 +287,10 @@ static int print_cases(const struct run_request *req, const struct case_params *
 	for (int i = 0; i < ncases; i++)
 		printf("%s: %s, %d+%d samples\n", cases[i].sweep_name, case_label(&cases[i], label, sizeof(label)),
 		       cases[i].warmup, cases[i].iterations);
+	printf("order: %s\n", req->run.interleave ? "interleave" : "sequential");
 	printf("%d cases; events:", ncases);
-	for (int i = 0; i < req->events.count; i++)
-		printf(" %s", req->events.list[i]);
+	for (int i = 0; i < req->run.events.count; i++)
+		printf(" %s", req->run.events.list[i]);
 	printf("\n");
 	return 0;
 }
@@ -336,10 +320,10 @@ int cmd_run(int argc, char **argv)
 	}
 	if (pmu_init(why, sizeof(why)) < 0)
 		die_system("%s", why);
-	harness_init(&h, &topo, &req.events, &report, &progress);
+	harness_init(&h, &topo, &req.run.events, &report, &progress);
 	open_results(&req, &h, &report, argc, argv);
 	sums = calloc((size_t)ncases, sizeof(*sums));
-	status = run_cases(&h, cases, ncases, sums);
+	status = run_all(&h, &req, cases, ncases, sums);
 	report_close(&report);
 	report_table(stdout, sums, ncases);
 	printf("\nresults: %s/{samples.jsonl,samples.csv,cases.jsonl,meta.json,topology.xml}\n", req.out_dir);

@@ -6,7 +6,7 @@
 #include <string.h>
 
 const char sweep_keys[] = "op, backing, touch, size, cap_size_to_memory, cpus, placement, remote, iterations, warmup, "
-			  "ci_target, max_iterations, max_time, events, dir";
+			  "ci_target, max_iterations, max_time, dir; for the whole run: events, order";
 
 void sweep_defaults(struct sweep *s, int max_cpus)
 {
@@ -315,6 +315,26 @@ int event_set_parse(struct event_set *e, const char *value, char *why, size_t le
 	for (int i = 0; i < n; i++)
 		e->list[i] = e->names[i];
 	return 0;
+}
+
+void run_settings_defaults(struct run_settings *r)
+{
+	memset(r, 0, sizeof(*r));
+	event_set_defaults(&r->events);
+}
+
+int run_setting_set(struct run_settings *r, const char *key, const char *value, char *why, size_t len)
+{
+	if (strcmp(key, "events") == 0)
+		return event_set_parse(&r->events, value, why, len) < 0 ? -1 : 1;
+	if (strcmp(key, "order") != 0)
+		return 0;
+	if (strcmp(value, "sequential") != 0 && strcmp(value, "interleave") != 0) {
+		snprintf(why, len, "bad order '%s': want sequential or interleave", value);
+		return -1;
+	}
+	r->interleave = strcmp(value, "interleave") == 0;
+	return 1;
 }
 
 int sweep_expand(const struct sweep *s, struct case_params *cases, int max)

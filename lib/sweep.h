@@ -47,12 +47,23 @@ struct event_set {
 	int count;
 };
 
+/* Settings of the whole run, not of one sweep: one CSV header, one order. */
+struct run_settings {
+	struct event_set events;
+	bool interleave; /* order = interleave: one sample of every case per round */
+};
+
 /* The keys sweep_set takes, for messages. */
 extern const char sweep_keys[];
 
 void sweep_defaults(struct sweep *s, int max_cpus);
 /* Set key from its text; -1 with a one-line reason in why (unknown key or bad value). */
 int sweep_set(struct sweep *s, const char *key, const char *value, char *why, size_t len);
+
+void run_settings_defaults(struct run_settings *r);
+/* A run-wide key (events, order): 1 when set, 0 when key is not run-wide,
+ * -1 with why for a bad value. */
+int run_setting_set(struct run_settings *r, const char *key, const char *value, char *why, size_t len);
 
 /* "default" or a comma list of event strings libpfm4 understands. */
 void event_set_defaults(struct event_set *e);
