@@ -6,6 +6,7 @@ use warnings;
 use Test::More;
 use FindBin;
 require "$FindBin::Bin/lib.pl";
+our $TLBBENCH;
 
 my ($status, $out, $err, $dir) = tlbbench_run(split(' ', '--order interleave --op munmap --backing anon,shmem '
 	. '--size 64M --iterations 3 --warmup 1'));
@@ -18,10 +19,10 @@ my @cases = map { JSON::PP::decode_json($_) } split /\n/, slurp("$dir/cases.json
 is(scalar @cases, 2, 'one summary line per case');
 is($_->{samples}, 3, "$_->{backing}: 3 samples") for @cases;
 SKIP: {
-	my ($s, $info) = run_cmd($main::TLBBENCH, 'info');
+	my ($s, $info) = run_cmd($TLBBENCH, 'info');
 	skip 'tlb:tlb_flush not countable here', 3 unless $info =~ /tlb_flush_tracepoint:\n\s+supported: yes/;
 	for my $s (grep { $_->{backing} eq 'shmem' } @samples) {
-		is($s->{flushes}, 33, "dirty shmem 64 MiB: 33 flushes in round $s->{iteration}");
+		ok(flushes_match($s, 33), "dirty shmem 64 MiB: $s->{flushes} flushes (33) in round $s->{iteration}");
 	}
 }
 my $meta = read_json("$dir/meta.json");

@@ -63,6 +63,16 @@ sub require_tracepoint {
 	}
 }
 
+# Does a sample's flush count match the model? Within 2 % or 1 flush; a
+# reschedule of the zapping task during a forced-flush zap costs one more
+# flush, so a sample may exceed that by its context switches.
+sub flushes_match {
+	my ($s, $expected) = @_;
+	my $slack = $expected * 0.02 > 1 ? $expected * 0.02 : 1;
+	my $switches = $s->{events}{context_switches} // 0;
+	return $s->{flushes} >= $expected - $slack && $s->{flushes} <= $expected + $slack + $switches;
+}
+
 sub cpu_count {
 	my ($status, $out) = run_cmd('nproc');
 	chomp $out;
