@@ -40,7 +40,7 @@ static void usage(FILE *f)
 		"usage: tlbbench run [-c CONFIG] [--set KEY=VALUE]... [OPTIONS]\n"
 		"  -c, --config FILE  a sweep config (see configs/); options below override it\n"
 		"  --set KEY=VALUE    override a config key (%s)\n"
-		"  --op LIST          munmap,madv_dontneed,exit (default munmap)\n"
+		"  --op LIST          munmap,madv_dontneed,exit,flush_cost (default munmap)\n"
 		"  --backing LIST     anon,shmem,file,thp,hugetlb (default shmem)\n"
 		"  --touch LIST       dirty,clean (default dirty)\n"
 		"  --size LIST        sizes with K/M/G suffixes (default 1G)\n"
