@@ -18,7 +18,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
 
 BENCH_ARGS ?= -c configs/quick.ini $(BENCH_SIZE)
 
-.PHONY: all deps bench plots test unit integration clean FORCE
+.PHONY: all deps bench plots test test-kernel unit integration clean FORCE
 
 all: tlbbench
 
@@ -82,6 +82,12 @@ test: deps
 	$(MAKE) tlbbench $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do $$t || exit 1; done
 	prove tests/integration/
+
+# Opt-in: builds Debian's linux-source-6.12 (about 5 minutes here) and boots it under qemu.
+KERNEL_PACKAGES := linux-source-6.12 bc flex bison libelf-dev libssl-dev cpio busybox-static qemu-system-x86
+test-kernel: deps
+	$(MAKE) deps DEBIAN_PACKAGES="$(KERNEL_PACKAGES)"
+	prove -v kernel/smoke.sh
 
 clean:
 	rm -rf build tlbbench
