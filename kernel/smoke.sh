@@ -6,7 +6,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-echo "1..6"
+echo "1..9"
 if image=$("$here/build.sh" baseline 2> "$work/build.err" | tail -1) && [ -f "$image" ]; then
 	echo "ok 1 - baseline kernel built: $image"
 else
@@ -44,3 +44,18 @@ guest() { tr -d '\r' < "$work/console" | grep -ao "GUEST $1 .*" | tail -1 | cut 
 [ "$(guest tlb_flush)" = "yes" ] && echo "ok 5 - tlb:tlb_flush tracepoint" || echo "not ok 5 - no tlb:tlb_flush"
 [ "$(guest vmstat_nr_tlb)" = "4" ] && echo "ok 6 - /proc/vmstat has the 4 nr_tlb_* counters" ||
 	echo "not ok 6 - nr_tlb_* lines: '$(guest vmstat_nr_tlb)'"
+
+# tlbbench inside the guest, its results brought out over the console.
+if "$here/run-guest.sh" "$image" "$here/configs/smoke.ini" "$work/guest" > "$work/guest.out" 2>&1; then
+	echo "ok 7 - tlbbench ran in the guest and its results came out: $(cat "$work/guest.out")"
+else
+	echo "not ok 7 - run-guest.sh: $(tail -3 "$work/guest.out" | tr '\n' ' ')"
+fi
+samples="$work/guest/results/samples.jsonl"
+# One CPU: no reschedule to wait for a remote CPU, so the count is exact.
+counts() { grep -a "\"op\":\"$1\"" "$samples" 2>/dev/null | grep -a '"cpus":1,' | grep -o '"flushes":[0-9]*' |
+	cut -d: -f2 | sort -u | tr '\n' ' '; }
+[ "$(counts munmap)" = "33 " ] && echo "ok 8 - guest munmap of 64 MiB dirty shmem, 1 CPU: 33 flushes (T + 1)" ||
+	echo "not ok 8 - guest munmap flushes: '$(counts munmap)', 33 expected"
+[ "$(counts madv_dontneed)" = "32 " ] && echo "ok 9 - guest MADV_DONTNEED, 1 CPU: 32 flushes (T: 6.12 keeps the page tables)" ||
+	echo "not ok 9 - guest MADV_DONTNEED flushes: '$(counts madv_dontneed)', 32 expected"
