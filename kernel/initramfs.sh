@@ -34,7 +34,11 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs dev /dev 2>/dev/null
 mount -t tmpfs tmp /tmp
+mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
 echo "GUEST kernel \$(uname -r)"
+echo "GUEST cpus \$(grep -c ^processor /proc/cpuinfo)"
+if [ -f /sys/kernel/tracing/events/tlb/tlb_flush/id ]; then echo "GUEST tlb_flush yes"; else echo "GUEST tlb_flush no"; fi
+echo "GUEST vmstat_nr_tlb \$(grep -c ^nr_tlb_ /proc/vmstat)"
 /bin/tlbbench run -c /config.ini -o /tmp/results $args > /tmp/run.out 2> /tmp/run.err
 echo "GUEST status \$?"
 cat /tmp/run.out

@@ -6,6 +6,7 @@
 # are emulated). A hung guest is killed after GUEST_TIMEOUT seconds (1800).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/qemu.sh"
 image=${1:?usage: kernel/run-guest.sh BZIMAGE CONFIG.ini OUTDIR [-smp N] [ARGS...]}
 config=${2:?usage: kernel/run-guest.sh BZIMAGE CONFIG.ini OUTDIR [-smp N] [ARGS...]}
 outdir=${3:?usage: kernel/run-guest.sh BZIMAGE CONFIG.ini OUTDIR [-smp N] [ARGS...]}
@@ -18,18 +19,9 @@ trap 'rm -rf "$work"' EXIT
 "$here/initramfs.sh" "$work/guest.cpio.gz" "$config" "$@" > /dev/null || exit 2
 mkdir -p "$outdir"
 
-boot() {
-	timeout "$2" qemu-system-x86_64 -accel "$1" -smp "$smp" -m 4G -nographic -no-reboot -kernel "$image" \
-		-initrd "$work/guest.cpio.gz" -append "console=ttyS0 quiet panic=-1 tsc=reliable" > "$outdir/console.log" 2>&1
-}
-# KVM only where a guest really runs under it (nested virtualization may hang); TCG otherwise.
-accel=tcg
-if [ -w /dev/kvm ] && boot kvm 15 && grep -aq "GUEST kernel" "$outdir/console.log"; then
-	accel=kvm
-else
-	boot tcg "${GUEST_TIMEOUT:-1800}"
-fi
-status=$?
+qemu_boot "$image" "$work/guest.cpio.gz" "$outdir/console.log" "$smp" "${GUEST_TIMEOUT:-1800}"
+accel=$QEMU_ACCEL
+status=$QEMU_STATUS
 console=$(tr -d '\r' < "$outdir/console.log")
 if [ "$status" -eq 124 ]; then
 	echo "run-guest.sh: the guest hung and was killed; see $outdir/console.log" >&2
