@@ -47,13 +47,7 @@ static void __attribute__((noreturn)) child_main(struct wl_ctx *ctx, bool with_m
 		child_fail(shared, why);
 	if (remote_start(&remotes, p->remote, ctx->topo, &ctx->pus[1], p->cpus - 1, why, sizeof(why)) < 0)
 		child_fail(shared, why);
-	if (with_mapping && p->remote == REMOTE_TOUCH) {
-		remote_set_touch_region(&remotes, map.addr, map.size);
-		if (remote_sync(&remotes, why, sizeof(why)) < 0)
-			child_fail(shared, why);
-		remote_set_touch_region(&remotes, NULL, 0);
-	}
-	if (remote_sync(&remotes, why, sizeof(why)) < 0)
+	if (remote_ready(&remotes, with_mapping ? map.addr : NULL, with_mapping ? map.size : 0, why, sizeof(why)) < 0)
 		child_fail(shared, why);
 	if (write(ready_fd, "R", 1) != 1 || read(go_fd, &go, 1) != 1)
 		_exit(4);

@@ -50,19 +50,6 @@ void harness_close(struct harness *h)
 	kstat_close(&h->kstat);
 }
 
-/* Remote threads of this process: warm their TLBs in touch mode, then
- * confirm each runs on its CPU right before the op. */
-static int remotes_ready(struct remote_set *remotes, const struct wl_ctx *ctx, char *why, size_t len)
-{
-	if (remotes->mode == REMOTE_TOUCH && ctx->map.addr) {
-		remote_set_touch_region(remotes, ctx->map.addr, ctx->map.size);
-		if (remote_sync(remotes, why, len) < 0)
-			return -1;
-		remote_set_touch_region(remotes, NULL, 0);
-	}
-	return remote_sync(remotes, why, len);
-}
-
 /* CPU-wide counters on each remote CPU, where the shootdowns are handled. */
 struct remote_pmu {
 	int count;
@@ -218,7 +205,7 @@ static int take_sample(struct harness *h, struct wl_ctx *ctx, struct remote_set 
 		w->teardown(ctx);
 		return -1;
 	}
-	ret = remotes_ready(remotes, ctx, ctx->why, sizeof(ctx->why));
+	ret = remote_ready(remotes, ctx->map.addr, ctx->map.size, ctx->why, sizeof(ctx->why));
 	if (ret == 0)
 		ret = measure_once(h, ctx, remote_pmu, s);
 	w->teardown(ctx);

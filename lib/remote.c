@@ -75,6 +75,8 @@ static void *remote_main(void *arg)
 	return NULL;
 }
 
+static int remote_sync(struct remote_set *set, char *why, size_t len);
+
 int remote_start(struct remote_set *set, enum remote_mode mode, const struct topo *topo, const hwloc_obj_t *pus,
 		 int count, char *why, size_t len)
 {
@@ -109,13 +111,16 @@ int remote_start(struct remote_set *set, enum remote_mode mode, const struct top
 	return remote_sync(set, why, len);
 }
 
-void remote_set_touch_region(struct remote_set *set, const char *addr, size_t len)
+/* The region touch-mode threads load from (NULL: stop touching). */
+static void remote_set_touch_region(struct remote_set *set, const char *addr, size_t len)
 {
 	atomic_store(&set->touch_len, len);
 	atomic_store(&set->touch_addr, addr);
 }
 
-int remote_sync(struct remote_set *set, char *why, size_t len)
+/* Wait until every thread confirms, after this call, that it runs on its CPU
+ * (and, in touch mode, has finished a pass or stopped touching). */
+static int remote_sync(struct remote_set *set, char *why, size_t len)
 {
 	unsigned gen;
 	uint64_t deadline = monotonic_raw_ns() + SYNC_TIMEOUT_NS;
@@ -149,6 +154,17 @@ int remote_sync(struct remote_set *set, char *why, size_t len)
 		}
 	}
 	return 0;
+}
+
+int remote_ready(struct remote_set *set, const char *addr, size_t len, char *why, size_t why_len)
+{
+	if (set->mode == REMOTE_TOUCH && addr) {
+		remote_set_touch_region(set, addr, len);
+		if (remote_sync(set, why, why_len) < 0)
+			return -1;
+		remote_set_touch_region(set, NULL, 0);
+	}
+	return remote_sync(set, why, why_len);
 }
 
 void remote_stop(struct remote_set *set)

@@ -44,11 +44,10 @@ int remote_mode_from_name(const char *name); /* -1 if unknown */
 /* Start one thread bound to each of pus (count may be 0). -1 with a reason in why. */
 int remote_start(struct remote_set *set, enum remote_mode mode, const struct topo *topo, const hwloc_obj_t *pus,
 		 int count, char *why, size_t len);
-/* Set the region touch-mode threads load from (NULL: stop touching). */
-void remote_set_touch_region(struct remote_set *set, const char *addr, size_t len);
-/* Wait until every thread confirms, after this call, that it runs on its CPU
- * (and, in touch mode, has finished a pass or stopped touching). */
-int remote_sync(struct remote_set *set, char *why, size_t len);
+/* Right before an op: in touch mode, one full pass of loads over the mapping
+ * (addr may be NULL: no mapping) and then no more touching; in every mode,
+ * each thread confirmed on its CPU. -1 with why. */
+int remote_ready(struct remote_set *set, const char *addr, size_t len, char *why, size_t why_len);
 void remote_stop(struct remote_set *set);
 
 #endif
