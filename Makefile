@@ -18,7 +18,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
 
 BENCH_ARGS ?= -c configs/quick.ini $(BENCH_SIZE)
 
-.PHONY: all deps bench plots test test-kernel unit integration clean FORCE
+.PHONY: all deps bench plots test test-kernel kernel-deps ab race-kernels unit integration clean FORCE
 
 all: tlbbench
 
@@ -83,11 +83,26 @@ test: deps
 	@for t in $(UNIT_BIN); do $$t || exit 1; done
 	prove tests/integration/
 
-# Opt-in: builds Debian's linux-source-6.12 (about 5 minutes here) and boots it under qemu.
-KERNEL_PACKAGES := linux-source-6.12 bc flex bison libelf-dev libssl-dev cpio busybox-static qemu-system-x86
-test-kernel: deps
+# Opt-in, not part of `make test`: these build Debian's linux-source-6.12
+# (about 5 minutes a kernel here; kept in kernel/build/) and boot it under qemu.
+KERNEL_PACKAGES := linux-source-6.12 bc flex bison libelf-dev libssl-dev cpio busybox-static qemu-system-x86 e2fsprogs
+kernel-deps: deps
 	$(MAKE) deps DEBIAN_PACKAGES="$(KERNEL_PACKAGES)"
+	$(MAKE) tlbbench
+
+test-kernel: kernel-deps
 	prove -v kernel/smoke.sh
+
+# A/B: AB_CONFIG on the baseline and the deferred-dirty kernel, then compare.
+AB_CONFIG ?= configs/ab.ini
+AB_SMP ?= 2
+ab: kernel-deps
+	kernel/ab.sh -smp $(AB_SMP) -o results/ab $(AB_CONFIG)
+
+# The lost-write detector on baseline, deferred-dirty and deferred-dirty-unsafe.
+RACE_SECONDS ?= 60
+race-kernels: kernel-deps
+	kernel/race.sh -smp $(AB_SMP) -t $(RACE_SECONDS) -o results/race
 
 clean:
 	rm -rf build tlbbench

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Build a test kernel from Debian's linux-source-6.12: the baseline, or the
 # baseline with patches applied. Usage: kernel/build.sh NAME [PATCH...]
-# Result: kernel/build/NAME/bzImage. A build is skipped when the source
-# version, config.fragment and patches are the same as last time.
+# Result: kernel/build/NAME/bzImage, whose uname -r is 6.12.117-NAME. A build
+# is skipped when the source, config.fragment, this script and the patches are
+# the same as last time.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 name=${1:?usage: kernel/build.sh NAME [PATCH...]}
@@ -14,7 +15,7 @@ for p in "$@"; do [ -f "$p" ] || { echo "kernel/build.sh: no patch '$p'" >&2; ex
 build="$here/build"
 pristine="$build/src-6.12"
 out="$build/$name"
-key=$( { sha256sum "$tarball" "$here/config.fragment"; for p in "$@"; do sha256sum < "$p"; done; } | sha256sum | cut -d' ' -f1)
+key=$( { sha256sum "$tarball" "$here/config.fragment"; sha256sum < "$here/build.sh"; for p in "$@"; do sha256sum < "$p"; done; } | sha256sum | cut -d' ' -f1)
 if [ -f "$out/bzImage" ] && [ "$(cat "$out/key" 2>/dev/null)" = "$key" ]; then
 	echo "kernel/build.sh: $name is up to date" >&2
 	echo "$out/bzImage"
@@ -42,6 +43,8 @@ cd "$out/src"
 make -s O="$out/obj" tinyconfig
 KCONFIG_CONFIG="$out/obj/.config" scripts/kconfig/merge_config.sh -m -O "$out/obj" "$out/obj/.config" \
 	"$here/config.fragment" > /dev/null
+# uname -r names the variant (6.12.117-baseline), so every result says which kernel made it.
+"$out/src/scripts/config" --file "$out/obj/.config" --set-str LOCALVERSION "-$name" --disable LOCALVERSION_AUTO
 make -s O="$out/obj" olddefconfig
 # Every option of the fragment must have survived olddefconfig.
 missing=$(grep '^CONFIG_' "$here/config.fragment" | while read -r line; do

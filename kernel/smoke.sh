@@ -14,14 +14,14 @@ else
 	echo "not ok 1 - baseline kernel build failed: $(tail -3 "$work/build.err" | tr '\n' ' ')"
 	exit 1
 fi
-if "$here/run-guest.sh" "$image" "$here/configs/smoke.ini" "$work/guest" > "$work/guest.out" 2>&1; then
+if "$here/run-guest.sh" "$image" "$work/guest" run -c "$here/configs/smoke.ini" > "$work/guest.out" 2>&1; then
 	echo "ok 2 - tlbbench ran in the guest and its results came out: $(cat "$work/guest.out")"
 else
 	echo "not ok 2 - run-guest.sh: $(tail -3 "$work/guest.out" | tr '\n' ' ')"
 fi
 # The serial console ends lines with \r and may put terminal escapes before the first one.
 guest() { tr -d '\r' < "$work/guest/console.log" 2>/dev/null | grep -ao "GUEST $1 .*" | tail -1 | cut -d' ' -f3-; }
-[ "$(guest kernel)" = "6.12.117" ] && echo "ok 3 - guest runs 6.12.117" || echo "not ok 3 - guest kernel '$(guest kernel)'"
+[ "$(guest kernel)" = "6.12.117-baseline" ] && echo "ok 3 - guest runs 6.12.117-baseline" || echo "not ok 3 - guest kernel '$(guest kernel)'"
 [ "$(guest cpus)" = "2" ] && echo "ok 4 - guest sees 2 CPUs" || echo "not ok 4 - guest CPUs '$(guest cpus)'"
 [ "$(guest tlb_flush)" = "yes" ] && echo "ok 5 - tlb:tlb_flush tracepoint" || echo "not ok 5 - no tlb:tlb_flush"
 [ "$(guest vmstat_nr_tlb)" = "4" ] && echo "ok 6 - /proc/vmstat has the 4 nr_tlb_* counters" ||

@@ -163,6 +163,8 @@ static int apply(struct ini_state *st, int section, struct sweep *s, struct run_
 			fail(st, e->line, "%s", why);
 		} else if (strcmp(e->key, "size") == 0) {
 			snprintf(s->size_origin, sizeof(s->size_origin), "%s:%d", st->path, e->line);
+		} else if (strcmp(e->key, "dir") == 0) {
+			snprintf(s->dir_origin, sizeof(s->dir_origin), "%s:%d", st->path, e->line);
 		}
 		if (st->error[0])
 			return -1;

@@ -180,21 +180,6 @@ static void csv_row(struct report *r, const json_t *o)
 	fputc('\n', r->csv);
 }
 
-static int make_dirs(const char *dir)
-{
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s", dir);
-	for (char *p = path + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			if (mkdir(path, 0755) < 0 && errno != EEXIST)
-				return -1;
-			*p = '/';
-		}
-	return mkdir(path, 0755) < 0 && errno != EEXIST ? -1 : 0;
-}
-
 static FILE *open_in(const char *dir, const char *name, char *why, size_t len)
 {
 	char path[4096];
@@ -215,7 +200,7 @@ int report_open(struct report *r, const char *dir, const json_t *meta, const str
 	memset(r, 0, sizeof(*r));
 	r->kstat = k;
 	r->events = events;
-	if (make_dirs(dir) < 0) {
+	if (mkdir_p(dir) < 0) {
 		snprintf(why, len, "cannot create output directory '%s': %s", dir, strerror(errno));
 		return -1;
 	}

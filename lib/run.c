@@ -141,6 +141,8 @@ static void build_sweeps(struct run_request *req, int max_cpus)
 			bad = sweep_set(&req->sweeps[s], ov->key, ov->value, why, sizeof(why));
 			if (strcmp(ov->key, "size") == 0)
 				snprintf(req->sweeps[s].size_origin, sizeof(req->sweeps[s].size_origin), "%s", ov->origin);
+			if (strcmp(ov->key, "dir") == 0)
+				snprintf(req->sweeps[s].dir_origin, sizeof(req->sweeps[s].dir_origin), "%s", ov->origin);
 		}
 		if (bad)
 			die_bad_input("%s: %s", ov->origin, why);
@@ -152,7 +154,7 @@ static void build_sweeps(struct run_request *req, int max_cpus)
 		for (int b = 0; b < req->sweeps[s].nbackings; b++)
 			if (req->sweeps[s].backings[b] == BACKING_FILE &&
 			    file_dir_check(req->sweeps[s].file_dir, why, sizeof(why)) < 0)
-				die_bad_input("--dir: %s", why);
+				die_bad_input("%s: %s", req->sweeps[s].dir_origin, why);
 }
 
 /* All cases, each checked against the topology before anything runs. */

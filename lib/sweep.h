@@ -27,6 +27,7 @@ struct sweep {
 	int nsizes;
 	bool cap_sizes;        /* drop sizes over the memory limit instead of refusing them */
 	char size_origin[160]; /* where the sizes were set, for messages: "file:line" or "--size" */
+	char dir_origin[160];  /* where file_dir was set, likewise: checked once every override is in */
 	int cpus[LIST_MAX];
 	int ncpus;
 	int remotes[REMOTE_MODE_COUNT];

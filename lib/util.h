@@ -26,6 +26,9 @@ static inline uint64_t monotonic_raw_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* mkdir -p: 0, or -1 with errno. */
+int mkdir_p(const char *dir);
+
 /* Print "tlbbench: <msg>" to stderr and exit with EXIT_BAD_INPUT. */
 void die_bad_input(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 

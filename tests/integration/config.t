@@ -18,6 +18,18 @@ for my $name (qw(quick full scaling signoff)) {
 	like($out, qr/^\d+ cases; events: cycles instructions/m, "configs/$name.ini: cases listed");
 }
 
+# ab.ini runs in the test kernel, where /scratch is ext4 on a RAM disk; here the file case gets a host dir.
+{
+	my ($status, $out, $err) = run_cmd($TLBBENCH, 'run', '-c', "$configs/ab.ini", '--set', "dir=" . tempdir(CLEANUP => 1),
+					   '--dry-run');
+	is($status, 0, 'configs/ab.ini parses (dir set for this host)') or diag($err);
+	like($out, qr/^ext4-file: munmap file dirty 128 MiB cpus=1/m, "configs/ab.ini: the ext4 file case");
+	like($out, qr/^dirty-shmem: munmap shmem dirty 1024 MiB cpus=1/m, "configs/ab.ini: dirty shmem at 1 GiB");
+	($status, undef, $err) = run_cmd($TLBBENCH, 'run', '-c', "$configs/ab.ini", '--dry-run');
+	like($err, qr/ab\.ini:\d+: cannot create a backing file in '\/scratch'/, 'configs/ab.ini names /scratch')
+	    if !-d '/scratch';
+}
+
 # scaling.ini: 3 [case] sections x 2 ops x (1 CPU: one placement; each other count: 5 placements).
 my ($status, $out) = run_cmd($TLBBENCH, 'run', '-c', "$configs/scaling.ini", '--dry-run');
 my $expected = 3 * 2 * (1 + 5 * ($cpus - 1));
