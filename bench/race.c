@@ -60,7 +60,7 @@ static void usage(FILE *out)
 		     "  -o, --output DIR   where race.json goes (default results/race)\n"
 		     "      --inject-loss  check the detector: in the second half the child writes an old value\n"
 		     "                     to page 0 with pwrite(), as a lost write would leave it\n"
-		     "Exit status: 0 no loss found, 1 lost writes found, 2 bad input.\n");
+		     "Exit status: 0 no loss found, 1 lost writes or kernel warnings, 2 bad input.\n");
 }
 
 /* The filesystem must write back, or there is no folio_mkclean() to race with. */
@@ -378,10 +378,10 @@ int cmd_race(int argc, char **argv)
 	struct statfs fs;
 	char why[512], path[4096];
 	uint64_t on_disk = 0;
-	bool dropped = false, lost;
+	bool dropped = false, lost, warned;
 	double elapsed = 0;
 	int kmsg;
-	json_t *res;
+	json_t *res, *warnings;
 
 	parse_opts(argc, argv, &o);
 	check_dir(o.dir, &fs);
@@ -404,9 +404,13 @@ int cmd_race(int argc, char **argv)
 		json_object_set_new(res, "first_mismatch",
 				    json_pack("{s:I, s:I}", "expected", (json_int_t)r.first_expected, "seen",
 					      (json_int_t)r.first_seen));
-	json_object_set_new(res, "kernel_warnings", kmsg >= 0 ? kmsg_warnings(kmsg) : json_string("not supported"));
+	warnings = kmsg >= 0 ? kmsg_warnings(kmsg) : json_string("not supported");
+	json_object_set_new(res, "kernel_warnings", warnings);
 	lost = r.mismatches || on_disk < atomic_load(&r.acked);
-	json_object_set_new(res, "verdict", json_string(lost ? "LOST WRITES" : "no loss found"));
+	/* A warning is no proof of loss, but a correctness gate must not pass it. */
+	warned = json_is_array(warnings) && json_array_size(warnings) > 0;
+	json_object_set_new(res, "verdict",
+			    json_string(lost ? "LOST WRITES" : warned ? "KERNEL WARNINGS" : "no loss found"));
 	print_summary(res);
 	snprintf(path, sizeof(path), "%s/race.json", o.out_dir);
 	if (json_dump_file(res, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6)) < 0)
@@ -415,5 +419,5 @@ int cmd_race(int argc, char **argv)
 	mapping_destroy(&r.map);
 	if (r.have_topo)
 		topo_destroy(&r.topo);
-	return lost ? 1 : 0;
+	return lost || warned ? 1 : 0;
 }

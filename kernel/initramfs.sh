@@ -21,7 +21,7 @@ root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,dev,proc,sys,tmp,var/tmp,plots,input,scratch,etc}
 cp "$busybox" "$root/bin/busybox"
-for tool in sh mount cat grep uname poweroff ls tar base64 mkdir sync dmesg head tail; do ln -s busybox "$root/bin/$tool"; done
+for tool in sh mount cat grep uname poweroff ls tar base64 mkdir sync dmesg head tail tee; do ln -s busybox "$root/bin/$tool"; done
 cp "$tlbbench" "$root/bin/tlbbench"
 # Not named mke2fs: busybox sh would run its own mke2fs applet, which has no ext4.
 cp "$mke2fs" "$root/bin/e2fsprogs-mke2fs"
@@ -60,8 +60,9 @@ else
 	echo "GUEST scratch ext4 /scratch"
 fi
 mkdir -p /tmp/results
-/bin/tlbbench $args -o /tmp/results > /tmp/run.out 2> /tmp/run.err
-echo "GUEST status \$?"
+# stderr (progress, notes) goes to the console as it comes, and into run.err.
+( /bin/tlbbench $args -o /tmp/results 2>&1 > /tmp/run.out; echo \$? > /tmp/status ) | tee /tmp/run.err
+echo "GUEST status \$(cat /tmp/status)"
 cat /tmp/run.out
 dmesg > /tmp/results/dmesg.txt
 echo "GUEST-RESULTS-BEGIN"

@@ -179,9 +179,7 @@ static int fill_backing(struct mapping *m, char *why, size_t len)
 	return 0;
 }
 
-/* Reserve address space and return a 2 MiB aligned start with unmapped gaps
- * on both sides, so the VMA can't merge and its page-table count is exact. */
-static char *reserve_aligned(size_t size)
+char *reserve_aligned(size_t size)
 {
 	size_t span = size + 2 * PAGE_TABLE_SPAN;
 	char *base = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);

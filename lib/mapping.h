@@ -44,6 +44,11 @@ int backing_from_name(const char *name); /* -1 if unknown */
 int touch_from_name(const char *name);   /* -1 if unknown */
 const char *backing_description(enum backing b);
 
+/* Reserve address space (PROT_NONE) and return a 2 MiB aligned start with
+ * unmapped gaps on both sides, so a VMA mapped there with MAP_FIXED can't
+ * merge and its page-table count is exact. NULL on failure. */
+char *reserve_aligned(size_t size);
+
 /* Default directory for file backings: $TMPDIR, else /var/tmp. */
 const char *default_file_dir(void);
 

@@ -5,9 +5,14 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "kstat.h"
 #include "util.h"
 
 #define PROBE_SIZE (4ul << 20)
+/* Page tables the flush probes span: fewer than one table batch holds (509),
+ * and with PROBE_PAGES touched, more than the page batch holds (~9,700). */
+#define PROBE_TABLES 400
+#define PROBE_PAGES_PER_TABLE 24
 
 /* VmPTE of this process in kB, or -1. */
 static long vm_pte_kb(void)
@@ -20,12 +25,81 @@ static long vm_pte_kb(void)
 	return kb;
 }
 
+/* Flushes this thread initiates while munmap() tears down m; -1 if uncounted. */
+static long munmap_flushes(struct kstat *k, struct mapping *m)
+{
+	struct kstat_sample s;
+
+	kstat_follow_task(k, 0);
+	kstat_start(k);
+	munmap(m->addr, m->size);
+	kstat_stop(k, &s);
+	m->addr = NULL;
+	mapping_destroy(m);
+	return s.flushes_ok ? (long)s.flushes : -1;
+}
+
+/* Where freed page tables go: 400 of them after 9,600 gathered pages
+ * overflow the page batch (2 flushes) but not a table batch (1 flush). */
+static long probe_table_flushes(struct kstat *k)
+{
+	struct mapping m = { .fd = -1, .size = PROBE_TABLES * PAGE_TABLE_SPAN };
+	char *want = reserve_aligned(m.size);
+
+	m.addr = want ? mmap(want, m.size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0)
+		      : MAP_FAILED;
+	if (m.addr == MAP_FAILED)
+		return -1;
+	madvise(m.addr, m.size, MADV_NOHUGEPAGE);
+	for (size_t t = 0; t < PROBE_TABLES; t++)
+		for (size_t i = 0; i < PROBE_PAGES_PER_TABLE; i++)
+			m.addr[t * PAGE_TABLE_SPAN + i * 4096] = 1;
+	return munmap_flushes(k, &m);
+}
+
+/* Dirty shmem over 4 page tables: mainline forces a flush per table (5). */
+static long probe_shmem_dirty_flushes(struct kstat *k)
+{
+	struct mapping m = { .fd = -1 };
+	char why[256];
+
+	if (mapping_create(&m, BACKING_SHMEM, TOUCH_DIRTY, 4 * PAGE_TABLE_SPAN, NULL, why, sizeof(why)) < 0)
+		return -1;
+	return munmap_flushes(k, &m);
+}
+
+/* The smaller count, where -1 means not counted. */
+static long min_count(long a, long b)
+{
+	return a < 0 || b < 0 ? -1 : a < b ? a : b;
+}
+
+static void probe_flushes(struct kernel_model *km)
+{
+	struct kstat k;
+	long tables, shmem;
+
+	kstat_open(&k);
+	if (!k.tracepoint_unsupported[0]) {
+		/* The smaller of two tries: a reschedule mid-zap can add a flush. */
+		tables = probe_table_flushes(&k);
+		tables = min_count(tables, probe_table_flushes(&k));
+		shmem = probe_shmem_dirty_flushes(&k);
+		shmem = min_count(shmem, probe_shmem_dirty_flushes(&k));
+		km->flush_probes_ran = tables > 0 && shmem > 0;
+		km->tables_in_page_batch = km->flush_probes_ran && tables >= 2;
+		km->shmem_dirty_deferred = km->flush_probes_ran && shmem < 4;
+	}
+	kstat_close(&k);
+}
+
 void model_probe(struct kernel_model *km)
 {
 	char *p = mmap(NULL, PROBE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	long before, after;
 
 	memset(km, 0, sizeof(*km));
+	probe_flushes(km);
 	if (p == MAP_FAILED)
 		return;
 	madvise(p, PROBE_SIZE, MADV_NOHUGEPAGE);
@@ -41,7 +115,11 @@ void model_probe(struct kernel_model *km)
 
 json_t *model_json(const struct kernel_model *km)
 {
-	return json_pack("{s:b, s:i, s:i}", "madv_dontneed_frees_page_tables", km->dontneed_frees_page_tables,
+	return json_pack("{s:b, s:o, s:o, s:i, s:i}", "madv_dontneed_frees_page_tables", km->dontneed_frees_page_tables,
+			 "page_tables_in_page_batch",
+			 km->flush_probes_ran ? json_boolean(km->tables_in_page_batch) : json_string("not probed"),
+			 "shmem_dirty_deferred",
+			 km->flush_probes_ran ? json_boolean(km->shmem_dirty_deferred) : json_string("not probed"),
 			 "mmu_gather_batch_pages", MMU_GATHER_BATCH_PAGES, "mmu_table_batch", MMU_TABLE_BATCH);
 }
 
@@ -49,9 +127,9 @@ long model_flushes(const struct kernel_model *km, const char *op, enum backing b
 {
 	long pages = (long)(size / 4096), tables = (long)((size + PAGE_TABLE_SPAN - 1) / PAGE_TABLE_SPAN);
 	bool unmap = strcmp(op, "munmap") == 0;
-	bool dirty_shared = t == TOUCH_DIRTY && (b == BACKING_SHMEM || b == BACKING_FILE);
+	bool dirty_shared = t == TOUCH_DIRTY && (b == BACKING_FILE || (b == BACKING_SHMEM && !km->shmem_dirty_deferred));
 	bool zero_page = t == TOUCH_CLEAN && b == BACKING_ANON;
-	long zap;
+	long zap, gathered;
 
 	if (!unmap && strcmp(op, "madv_dontneed") != 0)
 		return -1;
@@ -66,8 +144,12 @@ long model_flushes(const struct kernel_model *km, const char *op, enum backing b
 	 * (forced before the page-table lock is dropped), else one each time the
 	 * gather batch fills; the zero page is never gathered. */
 	zap = dirty_shared ? tables : zero_page ? 0 : pages / MMU_GATHER_BATCH_PAGES;
-	/* munmap frees the page tables after the zap, filling table batches,
-	 * then flushes once more at the end. */
+	/* munmap frees the page tables after the zap, then flushes once more at
+	 * the end. In the page batch they join the pages still gathered (none
+	 * after a forced flush); a full batch of either kind costs a flush. */
+	gathered = dirty_shared || zero_page ? 0 : pages % MMU_GATHER_BATCH_PAGES;
+	if (unmap && km->tables_in_page_batch)
+		return zap + (gathered + tables) / MMU_GATHER_BATCH_PAGES + 1;
 	if (unmap)
 		return zap + tables / MMU_TABLE_BATCH + 1;
 	/* MADV_DONTNEED without page-table reclaim: the last forced flush leaves

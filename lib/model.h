@@ -20,9 +20,20 @@ struct kernel_model {
 	/* CONFIG_PT_RECLAIM (6.14+): MADV_DONTNEED frees emptied page tables,
 	 * which costs one more flush at the end, as munmap has. */
 	bool dontneed_frees_page_tables;
+	/* Freed page tables go into the page batch (x86 without PARAVIRT, so
+	 * without MMU_GATHER_TABLE_FREE, as in a tinyconfig kernel), not into
+	 * a 509-entry table batch. */
+	bool tables_in_page_batch;
+	/* Dirty shmem PTEs are zapped without a forced flush: the dirty bit is
+	 * set after the batched flush (kernel/patches/deferred-dirty.patch). */
+	bool shmem_dirty_deferred;
+	/* The two above were counted with the tracepoint; else mainline's
+	 * paravirt x86 is assumed. */
+	bool flush_probes_ran;
 };
 
-/* Probe the running kernel (a few MiB mapped and zapped; not timed). */
+/* Probe the running kernel (a few MiB mapped and zapped, flushes counted
+ * with the tracepoint where it works; not timed). */
 void model_probe(struct kernel_model *km);
 /* What the probe found and the constants the model uses, for meta.json and info. */
 json_t *model_json(const struct kernel_model *km);
