@@ -7,7 +7,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-echo "1..8"
+echo "1..10"
 if image=$("$here/build.sh" baseline 2> "$work/build.err" | tail -1) && [ -f "$image" ]; then
 	echo "ok 1 - baseline kernel built: $image"
 else
@@ -34,3 +34,9 @@ counts() { grep -a "\"op\":\"$1\"" "$samples" 2>/dev/null | grep -a '"cpus":1,' 
 	echo "not ok 7 - guest munmap flushes: '$(counts munmap)', 33 expected"
 [ "$(counts madv_dontneed)" = "32 " ] && echo "ok 8 - guest MADV_DONTNEED, 1 CPU: 32 flushes (T: 6.12 keeps the page tables)" ||
 	echo "not ok 8 - guest MADV_DONTNEED flushes: '$(counts madv_dontneed)', 32 expected"
+[ "$(guest scratch)" = "ext4 /scratch" ] && echo "ok 9 - /scratch is ext4 on the RAM disk (for tlbbench race)" ||
+	echo "not ok 9 - guest scratch: '$(guest scratch)'"
+# tinyconfig has no PARAVIRT: freed page tables go into the page batch, and the model's probe must see it.
+grep -q '"page_tables_in_page_batch": true' "$work/guest/results/meta.json" 2>/dev/null &&
+	echo "ok 10 - the model's probe: page tables freed through the page batch" ||
+	echo "not ok 10 - meta.json kernel_model: $(grep -o '"page_tables_in_page_batch": [a-z" ]*' "$work/guest/results/meta.json" 2>/dev/null)"
