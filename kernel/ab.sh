@@ -14,6 +14,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
+. "$here/qemu.sh"
 smp=2
 out="results/ab-$(date +%Y%m%d-%H%M%S)"
 usage="usage: kernel/ab.sh [-smp N] [-o OUTDIR] CONFIG [VARIANT...]"
@@ -50,6 +51,8 @@ for name in baseline "${variants[@]}"; do
 	status=$?
 	[ "$status" -eq 3 ] && { echo "ab.sh: the $name guest failed; see $out/$name/console.log" >&2; exit 3; }
 	[ "$status" -eq 0 ] || { echo "ab.sh: tlbbench exited $status in the $name guest; see $out/$name/run.err" >&2; exit 3; }
+	# The first boot found out whether KVM works; the others need not probe again.
+	export TLBBENCH_QEMU_ACCEL=${TLBBENCH_QEMU_ACCEL:-$(guest_accel "$out/$name/guest.json")}
 	sum=null
 	[ ${#patch[@]} -eq 0 ] || sum="\"$(sha256sum < "${patch[0]}" | cut -d' ' -f1)\""
 	kernels_json="$kernels_json${kernels_json:+, }{\"name\": \"$name\", \"patch\": $([ ${#patch[@]} -eq 0 ] && echo null || echo "\"kernel/patches/$name.patch\""), \"patch_sha256\": $sum, \"guest\": $(cat "$out/$name/guest.json")}"

@@ -12,6 +12,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
+. "$here/qemu.sh"
 smp=2 seconds=60
 out="results/race-$(date +%Y%m%d-%H%M%S)"
 usage="usage: kernel/race.sh [-smp N] [-t SECONDS] [-o OUTDIR] [VARIANT...]"
@@ -47,6 +48,8 @@ for name in baseline "${variants[@]}"; do
 		status=$?
 		[ "$status" -eq 3 ] && { echo "race.sh: the $name guest failed; see $dir/console.log" >&2; exit 3; }
 		[ "$status" -le 1 ] || { echo "race.sh: tlbbench race exited $status in the $name guest; see $dir/run.err" >&2; exit 3; }
+		# The first boot found out whether KVM works; the others need not probe again.
+		export TLBBENCH_QEMU_ACCEL=${TLBBENCH_QEMU_ACCEL:-$(guest_accel "$dir/guest.json")}
 		[ "$status" -gt "$worst" ] && worst=$status
 		perl -MJSON::PP -e 'local $/; open(my $f, "<", $ARGV[0]) or die "$ARGV[0]: $!\n"; my $j = decode_json(<$f>);
 			my $w = ref $j->{kernel_warnings} ? scalar @{ $j->{kernel_warnings} } : "n/s";
