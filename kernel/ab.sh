@@ -31,9 +31,7 @@ config=${1:-}
 [ -f "$config" ] || { echo "ab.sh: no config '$config'; $usage" >&2; exit 2; }
 shift
 variants=("${@:-deferred-dirty}")
-for v in "${variants[@]}"; do
-	[ -f "$here/patches/$v.patch" ] || { echo "ab.sh: no patch kernel/patches/$v.patch" >&2; exit 2; }
-done
+variants_exist ab.sh "${variants[@]}"
 make -s -C "$top" tlbbench || exit 3
 mkdir -p "$out"
 signoff=()
@@ -41,11 +39,8 @@ grep -q '^\[rule ' "$config" && signoff=(--signoff "$config")
 
 kernels_json=""
 for name in baseline "${variants[@]}"; do
-	patch=()
-	[ "$name" = baseline ] || patch=("$here/patches/$name.patch")
 	echo "== $name: building" >&2
-	image=$("$here/build.sh" "$name" "${patch[@]}" | tail -1)
-	[ -f "$image" ] || { echo "ab.sh: the $name kernel did not build" >&2; exit 3; }
+	image=$(variant_image "$name") || { echo "ab.sh: the $name kernel did not build" >&2; exit 3; }
 	echo "== $name: running $config in the guest (-smp $smp)" >&2
 	"$here/run-guest.sh" "$image" "$out/$name" -smp "$smp" run -c "$config"
 	status=$?
@@ -53,9 +48,12 @@ for name in baseline "${variants[@]}"; do
 	[ "$status" -eq 0 ] || { echo "ab.sh: tlbbench exited $status in the $name guest; see $out/$name/run.err" >&2; exit 3; }
 	# The first boot found out whether KVM works; the others need not probe again.
 	export TLBBENCH_QEMU_ACCEL=${TLBBENCH_QEMU_ACCEL:-$(guest_accel "$out/$name/guest.json")}
-	sum=null
-	[ ${#patch[@]} -eq 0 ] || sum="\"$(sha256sum < "${patch[0]}" | cut -d' ' -f1)\""
-	kernels_json="$kernels_json${kernels_json:+, }{\"name\": \"$name\", \"patch\": $([ ${#patch[@]} -eq 0 ] && echo null || echo "\"kernel/patches/$name.patch\""), \"patch_sha256\": $sum, \"guest\": $(cat "$out/$name/guest.json")}"
+	patch=null sum=null
+	if [ "$name" != baseline ]; then
+		patch="\"kernel/patches/$name.patch\""
+		sum="\"$(sha256sum < "$here/patches/$name.patch" | cut -d' ' -f1)\""
+	fi
+	kernels_json="$kernels_json${kernels_json:+, }{\"name\": \"$name\", \"patch\": $patch, \"patch_sha256\": $sum, \"guest\": $(cat "$out/$name/guest.json")}"
 done
 
 worst=0

@@ -1,4 +1,7 @@
-# Sourced by the kernel/ scripts: boot a test kernel under qemu.
+# Sourced by the kernel/ scripts: build a variant, boot a test kernel under qemu.
+# variant_image NAME: the bzImage of baseline or of kernel/patches/NAME.patch,
+# built or reused by kernel/build.sh; prints its path, or returns 1.
+# variants_exist TOOL NAME...: exit 2 naming the first variant with no patch.
 # qemu_boot IMAGE INITRD CONSOLE SMP TIMEOUT
 # Uses KVM only where a guest really runs under it (nested virtualization may
 # take /dev/kvm and then hang), TCG otherwise; a hung guest is killed after
@@ -30,4 +33,20 @@ qemu_boot() {
 
 guest_accel() {
 	grep -o '"accel": "[a-z]*"' "$1" 2>/dev/null | cut -d'"' -f4
+}
+
+variant_image() {
+	local dir patch=()
+	dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+	[ "$1" = baseline ] || patch=("$dir/patches/$1.patch")
+	"$dir/build.sh" "$1" "${patch[@]}" | tail -1 | grep '/bzImage$'
+}
+
+variants_exist() {
+	local tool=$1 dir
+	dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+	shift
+	for v in "$@"; do
+		[ -f "$dir/patches/$v.patch" ] || { echo "$tool: no patch kernel/patches/$v.patch" >&2; exit 2; }
+	done
 }

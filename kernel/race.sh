@@ -27,19 +27,14 @@ while [ $# -gt 0 ]; do
 	esac
 done
 if [ $# -gt 0 ]; then variants=("$@"); else variants=(deferred-dirty deferred-dirty-unsafe); fi
-for v in "${variants[@]}"; do
-	[ -f "$here/patches/$v.patch" ] || { echo "race.sh: no patch kernel/patches/$v.patch" >&2; exit 2; }
-done
+variants_exist race.sh "${variants[@]}"
 make -s -C "$top" tlbbench || exit 3
 mkdir -p "$out"
 worst=0
 printf '%-30s %-6s %12s %8s %6s %8s %7s %10s %8s %s\n' kernel zap writer_rounds faults major zaps syncs mismatches \
 	durable verdict > "$out/summary.txt"
 for name in baseline "${variants[@]}"; do
-	patch=()
-	[ "$name" = baseline ] || patch=("$here/patches/$name.patch")
-	image=$("$here/build.sh" "$name" "${patch[@]}" | tail -1)
-	[ -f "$image" ] || { echo "race.sh: the $name kernel did not build" >&2; exit 3; }
+	image=$(variant_image "$name") || { echo "race.sh: the $name kernel did not build" >&2; exit 3; }
 	for zap in madv remap; do
 		dir="$out/$name-$zap"
 		echo "== $name, zap $zap: tlbbench race for $seconds s" >&2
