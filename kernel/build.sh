@@ -22,8 +22,12 @@ if [ -f "$out/bzImage" ] && [ "$(cat "$out/key" 2>/dev/null)" = "$key" ]; then
 	exit 0
 fi
 
-# Unpack once; each variant is a hard-linked copy, and patch(1) replaces the
-# files it changes instead of writing through the links.
+# Unpack once. Every variant is built in one shared tree (build/tree), so a
+# variant costs only the files its patches touch: the patches applied last
+# are reversed from their saved copies, the new ones applied (both give the
+# files new mtimes, so make rebuilds exactly those and what includes them).
+# patch(1) replaces the files it changes instead of writing through the
+# hard links to the pristine source. A tree in an unknown state is rebuilt.
 if [ ! -f "$pristine/Makefile" ]; then
 	mkdir -p "$build"
 	rm -rf "$pristine.tmp"
@@ -31,26 +35,46 @@ if [ ! -f "$pristine/Makefile" ]; then
 	tar -xf "$tarball" -C "$pristine.tmp" --strip-components=1
 	mv "$pristine.tmp" "$pristine"
 fi
-rm -rf "$out"
-mkdir -p "$out"
-cp -al "$pristine" "$out/src"
-for p in "$@"; do
-	patch -d "$out/src" -p1 --no-backup-if-mismatch --quiet < "$p" ||
-		{ echo "kernel/build.sh: $p does not apply" >&2; exit 1; }
+tree="$build/tree"
+# One build at a time in the shared tree.
+exec 9> "$build/tree.lock"
+flock 9
+if [ ! -f "$tree/applied/ok" ]; then
+	rm -rf "$tree"
+	mkdir -p "$tree/applied"
+	cp -al "$pristine" "$tree/src"
+	touch "$tree/applied/ok"
+fi
+rm "$tree/applied/ok"
+for p in $(ls -r "$tree/applied"/*.patch 2>/dev/null); do
+	patch -d "$tree/src" -p1 -R --no-backup-if-mismatch --quiet < "$p" ||
+		{ echo "kernel/build.sh: cannot reverse $(basename "$p"); the tree is rebuilt next time" >&2; exit 1; }
+	rm "$p"
 done
+n=0
+for p in "$@"; do
+	n=$((n + 1))
+	patch -d "$tree/src" -p1 --no-backup-if-mismatch --quiet < "$p" ||
+		{ echo "kernel/build.sh: $p does not apply" >&2; exit 1; }
+	cp "$p" "$tree/applied/$(printf %02d "$n").patch"
+done
+touch "$tree/applied/ok"
 
-cd "$out/src"
-make -s O="$out/obj" tinyconfig
-KCONFIG_CONFIG="$out/obj/.config" scripts/kconfig/merge_config.sh -m -O "$out/obj" "$out/obj/.config" \
+src="$tree/src" obj="$tree/obj"
+cd "$src"
+make -s O="$obj" tinyconfig
+KCONFIG_CONFIG="$obj/.config" scripts/kconfig/merge_config.sh -m -O "$obj" "$obj/.config" \
 	"$here/config.fragment" > /dev/null
 # uname -r names the variant (6.12.117-baseline), so every result says which kernel made it.
-"$out/src/scripts/config" --file "$out/obj/.config" --set-str LOCALVERSION "-$name" --disable LOCALVERSION_AUTO
-make -s O="$out/obj" olddefconfig
+scripts/config --file "$obj/.config" --set-str LOCALVERSION "-$name" --disable LOCALVERSION_AUTO
+make -s O="$obj" olddefconfig
 # Every option of the fragment must have survived olddefconfig.
 missing=$(grep '^CONFIG_' "$here/config.fragment" | while read -r line; do
-	grep -qx "$line" "$out/obj/.config" || echo "$line"; done)
+	grep -qx "$line" "$obj/.config" || echo "$line"; done)
 [ -z "$missing" ] || { echo "kernel/build.sh: not in the final config: $missing" >&2; exit 1; }
-make -s O="$out/obj" -j"$(nproc)" bzImage
-cp "$out/obj/arch/x86/boot/bzImage" "$out/bzImage"
+make -s O="$obj" -j"$(nproc)" bzImage
+rm -rf "$out"
+mkdir -p "$out"
+cp "$obj/arch/x86/boot/bzImage" "$out/bzImage"
 echo "$key" > "$out/key"
 echo "$out/bzImage"
