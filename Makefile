@@ -84,7 +84,8 @@ test: deps
 	prove tests/integration/
 
 # Opt-in, not part of `make test`: these build Debian's linux-source-6.12
-# (about 5 minutes a kernel here; kept in kernel/build/) and boot it under qemu.
+# (6 minutes the first time, about 1 more per patched variant; kept in
+# kernel/build/) and boot it under qemu.
 KERNEL_PACKAGES := linux-source-6.12 bc flex bison libelf-dev libssl-dev cpio busybox-static qemu-system-x86 e2fsprogs
 kernel-deps: deps
 	$(MAKE) deps DEBIAN_PACKAGES="$(KERNEL_PACKAGES)"
