@@ -54,14 +54,17 @@ static int cmd_list(int argc, char **argv)
 static int cmd_info(int argc, char **argv)
 {
 	struct kernel_model model;
+	struct kstat k;
 	json_t *info;
 
 	(void)argc;
 	(void)argv;
-	model_probe(&model);
+	kstat_open(&k);
+	model_probe(&model, &k);
 	info = sysinfo_collect();
-	json_object_set_new(info, "counters", counters_probe_json());
+	json_object_set_new(info, "counters", counters_probe_json(&k));
 	json_object_set_new(info, "kernel_model", model_json(&model));
+	kstat_close(&k);
 	sysinfo_print(info, stdout);
 	json_decref(info);
 	return 0;

@@ -42,7 +42,7 @@ void harness_init(struct harness *h, const struct topo *topo, const struct event
 	h->report = report;
 	h->progress = progress;
 	kstat_open(&h->kstat);
-	model_probe(&h->model);
+	model_probe(&h->model, &h->kstat);
 }
 
 void harness_close(struct harness *h)

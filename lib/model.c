@@ -74,32 +74,27 @@ static long min_count(long a, long b)
 	return a < 0 || b < 0 ? -1 : a < b ? a : b;
 }
 
-static void probe_flushes(struct kernel_model *km)
+static void probe_flushes(struct kernel_model *km, struct kstat *k)
 {
-	struct kstat k;
 	long tables, shmem;
 
-	kstat_open(&k);
-	if (!k.tracepoint_unsupported[0]) {
-		/* The smaller of two tries: a reschedule mid-zap can add a flush. */
-		tables = probe_table_flushes(&k);
-		tables = min_count(tables, probe_table_flushes(&k));
-		shmem = probe_shmem_dirty_flushes(&k);
-		shmem = min_count(shmem, probe_shmem_dirty_flushes(&k));
-		km->flush_probes_ran = tables > 0 && shmem > 0;
-		km->tables_in_page_batch = km->flush_probes_ran && tables >= 2;
-		km->shmem_dirty_deferred = km->flush_probes_ran && shmem < 4;
-	}
-	kstat_close(&k);
+	if (k->tracepoint_unsupported[0])
+		return;
+	/* The smaller of two tries: a reschedule mid-zap can add a flush. */
+	tables = min_count(probe_table_flushes(k), probe_table_flushes(k));
+	shmem = min_count(probe_shmem_dirty_flushes(k), probe_shmem_dirty_flushes(k));
+	km->flush_probes_ran = tables > 0 && shmem > 0;
+	km->tables_in_page_batch = km->flush_probes_ran && tables >= 2;
+	km->shmem_dirty_deferred = km->flush_probes_ran && shmem < 4;
 }
 
-void model_probe(struct kernel_model *km)
+void model_probe(struct kernel_model *km, struct kstat *k)
 {
 	char *p = mmap(NULL, PROBE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	long before, after;
 
 	memset(km, 0, sizeof(*km));
-	probe_flushes(km);
+	probe_flushes(km, k);
 	if (p == MAP_FAILED)
 		return;
 	madvise(p, PROBE_SIZE, MADV_NOHUGEPAGE);

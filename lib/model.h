@@ -32,9 +32,12 @@ struct kernel_model {
 	bool flush_probes_ran;
 };
 
+struct kstat;
+
 /* Probe the running kernel (a few MiB mapped and zapped, flushes counted
- * with the tracepoint where it works; not timed). */
-void model_probe(struct kernel_model *km);
+ * with k's tracepoint where it works; not timed). k is open; the task it
+ * follows is left on the calling thread. */
+void model_probe(struct kernel_model *km, struct kstat *k);
 /* What the probe found and the constants the model uses, for meta.json and info. */
 json_t *model_json(const struct kernel_model *km);
 

@@ -199,20 +199,17 @@ json_t *counters_json(const struct kstat *k, const struct pmu_set *g)
 	return o;
 }
 
-json_t *counters_probe_json(void)
+json_t *counters_probe_json(const struct kstat *k)
 {
-	struct kstat k;
 	struct pmu_set g;
 	char why[256];
 	json_t *o;
 
-	kstat_open(&k);
 	if (pmu_init(why, sizeof(why)) < 0)
 		fprintf(stderr, "tlbbench: %s\n", why);
 	pmu_open(&g, pmu_default_events, pmu_default_event_count, 0, -1);
-	o = counters_json(&k, &g);
+	o = counters_json(k, &g);
 	pmu_close(&g);
-	kstat_close(&k);
 	return o;
 }
 

@@ -18,7 +18,7 @@ int cmd_events(int argc, char **argv);
 
 /* Which counters work and why not, from an opened kstat and event group. */
 json_t *counters_json(const struct kstat *k, const struct pmu_set *g);
-/* The same, opening them just to look (for `tlbbench info`). */
-json_t *counters_probe_json(void);
+/* The same for an opened kstat, opening the default events just to look (for `tlbbench info`). */
+json_t *counters_probe_json(const struct kstat *k);
 
 #endif
