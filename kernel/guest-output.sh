@@ -3,7 +3,8 @@
 # and the result directory sent base64 between GUEST-RESULTS markers.
 # Usage: kernel/guest-output.sh CONSOLE.log OUTDIR [ACCEL IMAGE SMP]
 # Extracts OUTDIR/results (and run.err), writes OUTDIR/guest.json (also into
-# the results, so they say which kernel made them and how times were taken).
+# the results, so they say which kernel made them and how times were taken):
+# the only reader of the console; other scripts read guest.json.
 # Exit: the guest tlbbench's own status (0, 1, 2), or 3 when the guest failed:
 # a kernel panic, no results, or results that do not decode.
 set -uo pipefail
@@ -24,11 +25,11 @@ sed -n '/^GUEST-RESULTS-BEGIN/,/^GUEST-RESULTS-END/p' <<< "$text" | grep -av '^G
 	tar -xf - -C "$outdir" 2> /dev/null || fail "the results in $console did not decode"
 status=$(guest status)
 [[ "$status" =~ ^[0-9]+$ ]] || fail "the guest printed no tlbbench exit status"
-cpus=$(guest cpus)
+cpus=$(guest cpus) nr_tlb=$(guest vmstat_nr_tlb)
 times="hardware virtualization"
 [ "$accel" = tcg ] && times="emulated by TCG: counts exact, times not a cost measure"
-printf '{"kernel_image": "%s", "guest_kernel": "%s", "guest_cpus": %s, "accel": "%s", "smp": %s, "times": "%s", "scratch_fs": "%s", "tlbbench_status": %s}\n' \
-	"$image" "$(guest kernel)" "${cpus:-null}" "$accel" "$smp" "$times" "$(guest scratch)" "$status" \
-	> "$outdir/guest.json"
+printf '{"kernel_image": "%s", "guest_kernel": "%s", "guest_cpus": %s, "accel": "%s", "smp": %s, "times": "%s", "tlb_flush_tracepoint": "%s", "vmstat_nr_tlb_lines": %s, "scratch_fs": "%s", "tlbbench_status": %s}\n' \
+	"$image" "$(guest kernel)" "${cpus:-null}" "$accel" "$smp" "$times" "$(guest tlb_flush)" "${nr_tlb:-null}" \
+	"$(guest scratch)" "$status" > "$outdir/guest.json"
 [ -d "$outdir/results" ] && cp "$outdir/guest.json" "$outdir/results/guest.json"
 exit "$status"

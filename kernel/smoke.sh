@@ -19,13 +19,15 @@ if "$here/run-guest.sh" "$image" "$work/guest" run -c "$here/configs/smoke.ini" 
 else
 	echo "not ok 2 - run-guest.sh: $(tail -3 "$work/guest.out" | tr '\n' ' ')"
 fi
-# The serial console ends lines with \r and may put terminal escapes before the first one.
-guest() { tr -d '\r' < "$work/guest/console.log" 2>/dev/null | grep -ao "GUEST $1 .*" | tail -1 | cut -d' ' -f3-; }
-[ "$(guest kernel)" = "6.12.117-baseline" ] && echo "ok 3 - guest runs 6.12.117-baseline" || echo "not ok 3 - guest kernel '$(guest kernel)'"
-[ "$(guest cpus)" = "2" ] && echo "ok 4 - guest sees 2 CPUs" || echo "not ok 4 - guest CPUs '$(guest cpus)'"
-[ "$(guest tlb_flush)" = "yes" ] && echo "ok 5 - tlb:tlb_flush tracepoint" || echo "not ok 5 - no tlb:tlb_flush"
-[ "$(guest vmstat_nr_tlb)" = "4" ] && echo "ok 6 - /proc/vmstat has the 4 nr_tlb_* counters" ||
-	echo "not ok 6 - nr_tlb_* lines: '$(guest vmstat_nr_tlb)'"
+# What the guest reported, as guest-output.sh recorded it.
+guest() { perl -MJSON::PP -e 'local $/; open(my $f, "<", $ARGV[0]) or exit; print decode_json(<$f>)->{$ARGV[1]} // ""' \
+	"$work/guest/guest.json" "$1"; }
+[ "$(guest guest_kernel)" = "6.12.117-baseline" ] && echo "ok 3 - guest runs 6.12.117-baseline" ||
+	echo "not ok 3 - guest kernel '$(guest guest_kernel)'"
+[ "$(guest guest_cpus)" = "2" ] && echo "ok 4 - guest sees 2 CPUs" || echo "not ok 4 - guest CPUs '$(guest guest_cpus)'"
+[ "$(guest tlb_flush_tracepoint)" = "yes" ] && echo "ok 5 - tlb:tlb_flush tracepoint" || echo "not ok 5 - no tlb:tlb_flush"
+[ "$(guest vmstat_nr_tlb_lines)" = "4" ] && echo "ok 6 - /proc/vmstat has the 4 nr_tlb_* counters" ||
+	echo "not ok 6 - nr_tlb_* lines: '$(guest vmstat_nr_tlb_lines)'"
 samples="$work/guest/results/samples.jsonl"
 # One CPU: no reschedule to wait for a remote CPU, so the count is exact.
 counts() { grep -a "\"op\":\"$1\"" "$samples" 2>/dev/null | grep -a '"cpus":1,' | grep -o '"flushes":[0-9]*' |
@@ -34,8 +36,8 @@ counts() { grep -a "\"op\":\"$1\"" "$samples" 2>/dev/null | grep -a '"cpus":1,' 
 	echo "not ok 7 - guest munmap flushes: '$(counts munmap)', 33 expected"
 [ "$(counts madv_dontneed)" = "32 " ] && echo "ok 8 - guest MADV_DONTNEED, 1 CPU: 32 flushes (T: 6.12 keeps the page tables)" ||
 	echo "not ok 8 - guest MADV_DONTNEED flushes: '$(counts madv_dontneed)', 32 expected"
-[ "$(guest scratch)" = "ext4 /scratch" ] && echo "ok 9 - /scratch is ext4 on the RAM disk (for tlbbench race)" ||
-	echo "not ok 9 - guest scratch: '$(guest scratch)'"
+[ "$(guest scratch_fs)" = "ext4 /scratch" ] && echo "ok 9 - /scratch is ext4 on the RAM disk (for tlbbench race)" ||
+	echo "not ok 9 - guest scratch: '$(guest scratch_fs)'"
 # tinyconfig has no PARAVIRT: freed page tables go into the page batch, and the model's probe must see it.
 grep -q '"page_tables_in_page_batch": true' "$work/guest/results/meta.json" 2>/dev/null &&
 	echo "ok 10 - the model's probe: page tables freed through the page batch" ||

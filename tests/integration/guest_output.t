@@ -56,6 +56,8 @@ is($guest->{accel}, 'tcg', 'guest.json: accelerator');
 like($guest->{times}, qr/emulated by TCG/, 'guest.json: TCG times are marked as emulated');
 is($guest->{kernel_image}, 'kernel/build/deferred-dirty/bzImage', 'guest.json: the image booted');
 is($guest->{scratch_fs}, 'ext4 /scratch', 'guest.json: the scratch filesystem');
+is($guest->{tlb_flush_tracepoint}, 'yes', 'guest.json: the tracepoint');
+is($guest->{vmstat_nr_tlb_lines}, 4, 'guest.json: the nr_tlb_* vmstat lines');
 is($guest->{tlbbench_status}, 0, 'guest.json: tlbbench status');
 is_deeply(read_json("$out/results/guest.json"), $guest, 'guest.json is also in the result directory');
 
