@@ -19,6 +19,7 @@
 
 struct exit_shared {
 	uint64_t exit_start_ns;
+	struct smaps_vma smaps; /* the child's mapping as set up */
 	char why[512];
 };
 
@@ -40,11 +41,14 @@ static void __attribute__((noreturn)) child_main(struct wl_ctx *ctx, bool with_m
 {
 	const struct case_params *p = ctx->params;
 	struct remote_set remotes;
+	struct mapping_spec spec = case_mapping_spec(p);
 	struct mapping map;
 	char why[512], go;
 
-	if (with_mapping && mapping_create(&map, p->backing, p->touch, p->size, p->file_dir, why, sizeof(why)) < 0)
+	if (with_mapping && mapping_create(&map, &spec, why, sizeof(why)) < 0)
 		child_fail(shared, why);
+	if (with_mapping)
+		shared->smaps = map.smaps;
 	if (remote_start(&remotes, p->remote, ctx->topo, &ctx->pus[1], p->cpus - 1, why, sizeof(why)) < 0)
 		child_fail(shared, why);
 	if (remote_ready(&remotes, with_mapping ? map.addr : NULL, with_mapping ? map.size : 0, why, sizeof(why)) < 0)
@@ -131,6 +135,8 @@ static int exit_setup(struct wl_ctx *ctx)
 	if (!c || child_start(ctx, c, true) < 0)
 		return -1;
 	ctx->measured_pid = c->pid;
+	ctx->map.size = ctx->params->size;
+	ctx->map.smaps = c->shared->smaps;
 	return 0;
 }
 

@@ -389,7 +389,9 @@ int cmd_race(int argc, char **argv)
 		die_bad_input("race: cannot create '%s': %s", o.out_dir, strerror(errno));
 	r.zap = o.zap;
 	r.have_topo = topo_load(&r.topo, why, sizeof(why)) == 0;
-	if (mapping_create(&r.map, BACKING_FILE, TOUCH_DIRTY, PAGE_TABLE_SPAN, o.dir, why, sizeof(why)) < 0)
+	if (mapping_create(&r.map, &(struct mapping_spec){ .backing = BACKING_FILE, .touch = TOUCH_DIRTY,
+			   .dirty_tables = DIRTY_TABLES_NONE, .size = PAGE_TABLE_SPAN, .file_dir = o.dir },
+			   why, sizeof(why)) < 0)
 		die_system("race: %s", why);
 	*(volatile uint64_t *)r.map.addr = 0;
 	kmsg = kmsg_open(why, sizeof(why));

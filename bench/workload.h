@@ -17,6 +17,8 @@ struct case_params {
 	const struct workload *workload;
 	enum backing backing;
 	enum touch touch;
+	enum populate populate;
+	long dirty_tables;        /* dose-response: page tables whose first page is dirtied; DIRTY_TABLES_NONE */
 	size_t size;
 	int cpus;                 /* measuring thread + cpus-1 remote threads */
 	enum remote_mode remote;
@@ -34,7 +36,7 @@ struct wl_ctx {
 	const struct topo *topo;
 	const hwloc_obj_t *pus;   /* params->cpus PUs: [0] the measuring thread's, then the remote threads' */
 	const int *cpu_ids;       /* their OS indexes */
-	struct mapping map;
+	struct mapping map;       /* map.smaps: the state setup left (the exit child's, copied) */
 	pid_t measured_pid;       /* task the per-thread counters follow: 0 = the harness's thread */
 	uint64_t op_start_ns;     /* set by workloads that stamp the op's start themselves */
 	uint64_t op_ns;           /* set by workloads that time only part of run_once themselves */
@@ -62,6 +64,9 @@ extern const struct workload *const workloads[];
 extern const int workload_count;
 
 const struct workload *workload_find(const char *name);
+
+/* The case's mapping as mapping_create takes it. */
+struct mapping_spec case_mapping_spec(const struct case_params *p);
 
 /* Setup and teardown shared by the in-process workloads: the case's mapping. */
 int workload_map_setup(struct wl_ctx *ctx);

@@ -24,11 +24,17 @@ const struct workload *workload_find(const char *name)
 	return NULL;
 }
 
+struct mapping_spec case_mapping_spec(const struct case_params *p)
+{
+	return (struct mapping_spec){ .backing = p->backing, .touch = p->touch, .populate = p->populate,
+				      .dirty_tables = p->dirty_tables, .size = p->size, .file_dir = p->file_dir };
+}
+
 int workload_map_setup(struct wl_ctx *ctx)
 {
-	const struct case_params *p = ctx->params;
+	struct mapping_spec spec = case_mapping_spec(ctx->params);
 
-	return mapping_create(&ctx->map, p->backing, p->touch, p->size, p->file_dir, ctx->why, sizeof(ctx->why));
+	return mapping_create(&ctx->map, &spec, ctx->why, sizeof(ctx->why));
 }
 
 void workload_map_teardown(struct wl_ctx *ctx)

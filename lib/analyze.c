@@ -9,7 +9,11 @@
 #include "stats.h"
 #include "util.h"
 
-static const char *param(const struct result_case *c, const char *key)
+/* Fields that make one dose-response (sizes are pooled: both axes are per GiB). */
+static const char *const fit_fields[] = { "op", "backing", "populate", "cpus", "placement", "remote_mode" };
+#define FIT_FIELDS (sizeof(fit_fields) / sizeof(fit_fields[0]))
+
+const char *case_param(const struct result_case *c, const char *key)
 {
 	const char *v = json_string_value(json_object_get(c->params, key));
 
@@ -19,6 +23,24 @@ static const char *param(const struct result_case *c, const char *key)
 static json_int_t param_int(const struct result_case *c, const char *key)
 {
 	return json_integer_value(json_object_get(c->params, key));
+}
+
+static bool is_dose(const struct result_case *c)
+{
+	return json_is_integer(json_object_get(c->params, "dirty_tables"));
+}
+
+static bool same_fields(const struct result_case *a, const struct result_case *b, const char *const *fields, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (!json_equal(json_object_get(a->params, fields[k]), json_object_get(b->params, fields[k])))
+			return false;
+	return true;
+}
+
+bool dose_fit_holds(const struct dose_fit *f, const struct result_case *c)
+{
+	return is_dose(c) && same_fields(f->first, c, fit_fields, FIT_FIELDS);
 }
 
 /* Median of one metric of a case; NAN when it was never read. */
@@ -53,8 +75,8 @@ static int price_case(const struct result_set *rs, const struct result_case *c, 
 	}
 	memset(p, 0, sizeof(*p));
 	p->cpus = (int)param_int(c, "cpus");
-	snprintf(p->placement, sizeof(p->placement), "%s", param(c, "placement"));
-	snprintf(p->remote, sizeof(p->remote), "%s", param(c, "remote_mode"));
+	snprintf(p->placement, sizeof(p->placement), "%s", case_param(c, "placement"));
+	snprintf(p->remote, sizeof(p->remote), "%s", case_param(c, "remote_mode"));
 	p->samples = n;
 	if (n) {
 		p->ns_per_flush = stats_median(per_flush, n);
@@ -68,40 +90,115 @@ static int price_case(const struct result_set *rs, const struct result_case *c, 
 static const struct flush_price *price_for(const struct analysis *a, const struct result_case *c)
 {
 	for (int i = 0; i < a->nprices; i++)
-		if (a->prices[i].cpus == param_int(c, "cpus") && strcmp(a->prices[i].placement, param(c, "placement")) == 0 &&
-		    strcmp(a->prices[i].remote, param(c, "remote_mode")) == 0)
+		if (a->prices[i].cpus == param_int(c, "cpus") && strcmp(a->prices[i].placement, case_param(c, "placement")) == 0 &&
+		    strcmp(a->prices[i].remote, case_param(c, "remote_mode")) == 0)
 			return &a->prices[i];
 	return NULL;
 }
 
-/* The clean shmem case run like this dirty one. */
+/* Every sample of f's dose cases: (flushes per GiB, ns per GiB). */
+static size_t dose_points(const struct result_set *rs, const struct dose_fit *f, double *x, double *y, int *doses)
+{
+	int fx = results_metric_index(rs, "flushes_per_gib"), fy = results_metric_index(rs, "ns_per_gib");
+	size_t n = 0;
+
+	*doses = 0;
+	for (int i = 0; fx >= 0 && fy >= 0 && i < rs->ncases; i++) {
+		const struct result_case *d = &rs->cases[i];
+		size_t before = n;
+
+		if (!dose_fit_holds(f, d))
+			continue;
+		for (size_t k = 0; k < d->n; k++)
+			if (!isnan(d->values[fx][k]) && !isnan(d->values[fy][k])) {
+				x[n] = d->values[fx][k];
+				y[n++] = d->values[fy][k];
+			}
+		*doses += n > before;
+	}
+	return n;
+}
+
+static bool fitted(const struct analysis *a, const struct result_case *c)
+{
+	for (int i = 0; i < a->nfits; i++)
+		if (dose_fit_holds(&a->fits[i], c))
+			return true;
+	return false;
+}
+
+/* One fit per dose-response with two or more dose levels. */
+static int fit_doses(const struct result_set *rs, struct analysis *a)
+{
+	size_t total = 0;
+	double *x, *y;
+	int ret = 0;
+
+	for (int i = 0; i < rs->ncases; i++)
+		total += rs->cases[i].n;
+	x = calloc(total + 1, sizeof(double));
+	y = calloc(total + 1, sizeof(double));
+	for (int i = 0; x && y && i < rs->ncases; i++) {
+		const struct result_case *c = &rs->cases[i];
+		struct dose_fit *f = &a->fits[a->nfits];
+		size_t n;
+
+		if (!is_dose(c) || fitted(a, c))
+			continue;
+		f->first = c;
+		n = dose_points(rs, f, x, y, &f->doses);
+		f->calibrated = price_for(a, c);
+		if (f->doses >= 2 && stats_fit_line(x, y, n, 1, &f->fit) == 0)
+			a->nfits++;
+	}
+	if (!x || !y)
+		ret = -1;
+	free(x);
+	free(y);
+	return ret;
+}
+
+static const struct dose_fit *fit_for(const struct analysis *a, const struct result_case *c)
+{
+	/* The dirty case is no dose: match it on the fit's fields alone. */
+	for (int i = 0; i < a->nfits; i++)
+		if (same_fields(a->fits[i].first, c, fit_fields, FIT_FIELDS))
+			return &a->fits[i];
+	return NULL;
+}
+
+/* The clean case run like this dirty one (neither a dose). */
 static const struct result_case *clean_twin(const struct result_set *rs, const struct result_case *dirty)
 {
-	static const char *const same[] = { "op", "size_bytes", "cpus", "placement", "remote_mode", "backing" };
+	static const char *const same[] = { "op", "size_bytes", "cpus", "placement", "remote_mode", "backing", "populate" };
 
 	for (int i = 0; i < rs->ncases; i++) {
 		const struct result_case *c = &rs->cases[i];
-		bool match = strcmp(param(c, "touch"), "clean") == 0;
 
-		for (size_t k = 0; match && k < sizeof(same) / sizeof(same[0]); k++)
-			match = json_equal(json_object_get(c->params, same[k]), json_object_get(dirty->params, same[k]));
-		if (match)
+		if (strcmp(case_param(c, "touch"), "clean") == 0 && !is_dose(c) &&
+		    same_fields(c, dirty, same, sizeof(same) / sizeof(same[0])))
 			return c;
 	}
 	return NULL;
 }
 
 static void add_row(const struct result_set *rs, struct analysis *a, const struct result_case *dirty,
-		    const struct result_case *clean, const struct flush_price *price)
+		    const struct result_case *clean)
 {
-	struct analysis_row *r = &a->rows[a->nrows++];
+	struct analysis_row *r = &a->rows[a->nrows];
 
-	*r = (struct analysis_row){ .dirty = dirty, .clean = clean, .price = price };
+	*r = (struct analysis_row){ .dirty = dirty, .clean = clean, .in_situ = fit_for(a, dirty) };
+	r->calibrated = r->in_situ ? NULL : price_for(a, dirty);
+	if (!r->in_situ && !r->calibrated)
+		return;
+	a->nrows++;
+	r->ns_per_flush = r->in_situ ? r->in_situ->fit.slope : r->calibrated->ns_per_flush;
 	r->flushes_dirty = median_of(rs, dirty, "flushes");
 	r->flushes_clean = median_of(rs, clean, "flushes");
 	r->time_dirty = median_of(rs, dirty, "wall_ns");
 	r->time_clean = median_of(rs, clean, "wall_ns");
-	r->flush_cost_ns = (r->flushes_dirty - r->flushes_clean) * price->ns_per_flush;
+	r->flush_cost_ns = (r->flushes_dirty - r->flushes_clean) * r->ns_per_flush;
+	r->kept_ns = r->time_dirty - r->time_clean - r->flush_cost_ns;
 	r->projected_ns = r->time_dirty - r->flush_cost_ns;
 	r->share = r->flush_cost_ns / r->time_dirty;
 }
@@ -110,37 +207,35 @@ int analysis_compute(const struct result_set *rs, struct analysis *a, char *why,
 {
 	memset(a, 0, sizeof(*a));
 	a->prices = calloc((size_t)rs->ncases + 1, sizeof(*a->prices));
+	a->fits = calloc((size_t)rs->ncases + 1, sizeof(*a->fits));
 	a->rows = calloc((size_t)rs->ncases + 1, sizeof(*a->rows));
-	if (!a->prices || !a->rows) {
+	if (!a->prices || !a->fits || !a->rows) {
 		snprintf(why, len, "out of memory");
 		return -1;
 	}
 	for (int i = 0; i < rs->ncases; i++)
-		if (strcmp(param(&rs->cases[i], "op"), "flush_cost") == 0 &&
+		if (strcmp(case_param(&rs->cases[i], "op"), "flush_cost") == 0 &&
 		    price_case(rs, &rs->cases[i], &a->prices[a->nprices]) == 0)
 			a->nprices++;
-	if (!a->nprices) {
-		snprintf(why, len, "%s has no flush_cost calibration with counted flushes: run it with --op flush_cost "
-			 "--size 8K and the same --cpus", rs->dir);
+	if (fit_doses(rs, a) < 0) {
+		snprintf(why, len, "out of memory");
+		return -1;
+	}
+	if (!a->nprices && !a->nfits) {
+		snprintf(why, len, "%s has no flush price: run a dose-response (--dirty-tables 0,50%%,100%% on shmem) or "
+			 "the flush_cost calibration (--op flush_cost --size 8K) at the same --cpus", rs->dir);
 		return -1;
 	}
 	for (int i = 0; i < rs->ncases; i++) {
 		const struct result_case *c = &rs->cases[i], *clean;
-		const struct flush_price *price;
-		const char *op = param(c, "op");
+		const char *op = case_param(c, "op");
 
-		if ((strcmp(op, "munmap") != 0 && strcmp(op, "madv_dontneed") != 0) ||
-		    strcmp(param(c, "backing"), "shmem") != 0 || strcmp(param(c, "touch"), "dirty") != 0)
+		if ((strcmp(op, "munmap") != 0 && strcmp(op, "madv_dontneed") != 0) || is_dose(c) ||
+		    strcmp(case_param(c, "backing"), "shmem") != 0 || strcmp(case_param(c, "touch"), "dirty") != 0)
 			continue;
 		clean = clean_twin(rs, c);
-		price = price_for(a, c);
-		if (clean && price)
-			add_row(rs, a, c, clean, price);
-	}
-	if (!a->nrows) {
-		snprintf(why, len, "%s has no dirty shmem munmap or madv_dontneed case with a clean twin and a "
-			 "calibration at the same CPUs", rs->dir);
-		return -1;
+		if (clean)
+			add_row(rs, a, c, clean);
 	}
 	return 0;
 }
@@ -148,72 +243,7 @@ int analysis_compute(const struct result_set *rs, struct analysis *a, char *why,
 void analysis_free(struct analysis *a)
 {
 	free(a->prices);
+	free(a->fits);
 	free(a->rows);
 	memset(a, 0, sizeof(*a));
-}
-
-/* The one-CPU price: a flush with nobody to interrupt. */
-static const struct flush_price *local_price(const struct analysis *a)
-{
-	for (int i = 0; i < a->nprices; i++)
-		if (a->prices[i].cpus == 1)
-			return &a->prices[i];
-	return NULL;
-}
-
-static void print_analysis(const struct analysis *a)
-{
-	const struct flush_price *local = local_price(a);
-
-	printf("Cost of one forced flush (flush_cost: MADV_DONTNEED of a dirty page, minus the same call on the absent "
-	       "page, per flush);\nper IPI: the extra over the 1-CPU price, per IPI sent:\n");
-	printf("%5s %-10s %-6s %12s %14s %10s %8s\n", "cpus", "placement", "remote", "ns/flush", "IPIs/flush", "ns/IPI",
-	       "samples");
-	for (int i = 0; i < a->nprices; i++) {
-		const struct flush_price *p = &a->prices[i];
-
-		printf("%5d %-10s %-6s %12.0f %14.2f ", p->cpus, p->placement, p->remote, p->ns_per_flush,
-		       p->ipis_per_flush);
-		if (local && p->cpus > 1 && p->ipis_per_flush > 0)
-			printf("%10.0f", (p->ns_per_flush - local->ns_per_flush) / p->ipis_per_flush);
-		else
-			printf("%10s", "-");
-		printf(" %8zu\n", p->samples);
-	}
-	printf("\nForced flushing, dirty against clean shmem (medians per op). ESTIMATES, not measurements:\n"
-	       "flush cost = (flushes dirty - flushes clean) x ns/flush; deferred = time dirty - flush cost.\n");
-	printf("%-13s %6s %4s %-10s %-6s %9s %9s %10s %10s %10s %12s %12s %7s\n", "op", "size", "cpus", "placement",
-	       "remote", "fl_dirty", "fl_clean", "ms_dirty", "ms_clean", "ms_delta", "est_flush_ms", "est_defer_ms",
-	       "share");
-	for (int i = 0; i < a->nrows; i++) {
-		const struct analysis_row *r = &a->rows[i];
-
-		printf("%-13s %5" JSON_INTEGER_FORMAT "M %4d %-10s %-6s %9.0f %9.0f %10.3f %10.3f %10.3f %12.3f %12.3f %6.1f%%\n",
-		       param(r->dirty, "op"), param_int(r->dirty, "size_bytes") >> 20, r->price->cpus, r->price->placement,
-		       r->price->remote, r->flushes_dirty, r->flushes_clean, r->time_dirty / 1e6, r->time_clean / 1e6,
-		       (r->time_dirty - r->time_clean) / 1e6, r->flush_cost_ns / 1e6, r->projected_ns / 1e6,
-		       r->share * 100);
-	}
-}
-
-int cmd_analyze(int argc, char **argv)
-{
-	struct result_set rs;
-	struct analysis a;
-	char why[1024];
-	int status = 0;
-
-	if (argc != 2 || argv[1][0] == '-')
-		die_bad_input("usage: tlbbench analyze DIR");
-	if (results_load(argv[1], &rs, why, sizeof(why)) < 0)
-		die_bad_input("%s", why);
-	if (analysis_compute(&rs, &a, why, sizeof(why)) < 0) {
-		fprintf(stderr, "tlbbench: %s\n", why);
-		status = EXIT_BAD_INPUT;
-	} else {
-		print_analysis(&a);
-	}
-	analysis_free(&a);
-	results_free(&rs);
-	return status;
 }

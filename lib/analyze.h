@@ -1,12 +1,17 @@
-/* `tlbbench analyze DIR`: what the forced flushing costs, estimated from a
- * run's own numbers: dirty against clean shmem (the same page cache, so the
- * difference is the flushing), priced by the flush_cost calibration. */
+/* `tlbbench analyze DIR`: what the forced flushing costs, from a run's own
+ * numbers. Two prices of one forced flush: in situ, the slope of time against
+ * forced flushes over a dose-response (dirty_tables), and calibrated, the
+ * flush_cost workload. The dirty-minus-clean difference of a teardown is split
+ * into the flushing (priced in situ where the run has it) and the dirty-PTE
+ * handling the deferred variant keeps. */
 #ifndef TLBBENCH_ANALYZE_H
 #define TLBBENCH_ANALYZE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "results.h"
+#include "stats.h"
 
 struct flush_price {
 	int cpus;
@@ -16,24 +21,41 @@ struct flush_price {
 	size_t samples;
 };
 
+/* The in-situ price: a dose-response of one op x backing x populate x CPUs x
+ * placement x remote, time per GiB fitted against flushes per GiB. */
+struct dose_fit {
+	const struct result_case *first; /* one of its cases, for the parameters */
+	int doses;                       /* dose levels (cases) in the fit */
+	struct line_fit fit;             /* slope: ns per forced flush */
+	const struct flush_price *calibrated; /* flush_cost at the same CPUs, or NULL */
+};
+
 struct analysis_row {
 	const struct result_case *dirty, *clean;
-	const struct flush_price *price;
+	const struct dose_fit *in_situ;      /* the price used, when the run has one ... */
+	const struct flush_price *calibrated; /* ... else this */
+	double ns_per_flush;
 	double flushes_dirty, flushes_clean, time_dirty, time_clean; /* medians, per op */
-	double flush_cost_ns;  /* (flushes_dirty - flushes_clean) * price */
+	double flush_cost_ns;  /* (flushes_dirty - flushes_clean) * ns_per_flush */
+	double kept_ns;        /* (time_dirty - time_clean) - flush_cost_ns: dirty-PTE handling */
 	double projected_ns;   /* time_dirty - flush_cost_ns: the deferred variant, estimated */
 	double share;          /* flush_cost_ns / time_dirty */
 };
 
 struct analysis {
-	int nprices, nrows;
+	int nprices, nfits, nrows;
 	struct flush_price *prices;
+	struct dose_fit *fits;
 	struct analysis_row *rows;
 };
 
-/* -1 with why when the run has no calibration or no dirty/clean shmem pair. */
+/* -1 with why when the run has neither a calibration nor a dose-response. */
 int analysis_compute(const struct result_set *rs, struct analysis *a, char *why, size_t len);
 void analysis_free(struct analysis *a);
+/* Is c one of the dose cases of f (or of the fit c's fields would make, when f->first is c)? */
+bool dose_fit_holds(const struct dose_fit *f, const struct result_case *c);
+/* The case's parameter (a string, or "" when absent). */
+const char *case_param(const struct result_case *c, const char *key);
 int cmd_analyze(int argc, char **argv);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "signoff.h"
 #include "util.h"
 
@@ -30,8 +31,17 @@ static int compare_one(const struct result_case *a, const struct result_case *b,
 	return 0;
 }
 
+bool metric_chosen(const struct metric_choice *choice, const char *metric)
+{
+	for (int i = 0; i < choice->count; i++)
+		if (strcmp(choice->names[i], metric) == 0)
+			return true;
+	return !choice->only_named &&
+	       (strncmp(metric, "vmstat_delta.", 13) != 0 || strcmp(metric, "vmstat_delta.pgactivate") == 0);
+}
+
 int compare_rows(const struct result_set *base, const struct result_set *new, uint64_t seed,
-		 struct compare_row **rows)
+		 const struct metric_choice *choice, struct compare_row **rows)
 {
 	int n = 0;
 
@@ -43,7 +53,7 @@ int compare_rows(const struct result_set *base, const struct result_set *new, ui
 			int mb = results_metric_index(new, base->metrics[m]);
 			struct compare_row *row = &(*rows)[n];
 
-			if (mb < 0)
+			if (mb < 0 || (choice && !metric_chosen(choice, base->metrics[m])))
 				continue;
 			row->base = a;
 			row->new = b;
@@ -245,6 +255,32 @@ static int signoff(FILE *out, const struct rule_set *rules, const struct compare
 	return pass ? 0 : 1;
 }
 
+/* --metric LIST: each a metric one of the two runs has. */
+static void parse_metrics(struct metric_choice *choice, char *list, const struct result_set *a,
+			  const struct result_set *b)
+{
+	char *items[COMPARE_MAX_METRICS];
+	int n = split_list(list, items, COMPARE_MAX_METRICS);
+
+	if (n <= 0)
+		die_bad_input("--metric: %s", n < 0 ? "too many metrics" : "no metric");
+	choice->only_named = true;
+	for (int i = 0; i < n; i++) {
+		if (results_metric_index(a, items[i]) < 0 && results_metric_index(b, items[i]) < 0)
+			die_bad_input("--metric: neither run has '%s' (metrics are samples.jsonl's numbers: wall_ns, "
+				      "flushes_per_gib, events.NAME, vmstat_delta.NAME, ...)", items[i]);
+		snprintf(choice->names[choice->count++], sizeof(choice->names[0]), "%s", items[i]);
+	}
+}
+
+/* The rules' metrics are compared whatever --metric says. */
+static void add_rule_metrics(struct metric_choice *choice, const struct rule_set *rules)
+{
+	for (int i = 0; i < rules->count; i++)
+		if (!metric_chosen(choice, rules->rules[i].metric) && choice->count < COMPARE_MAX_METRICS)
+			snprintf(choice->names[choice->count++], sizeof(choice->names[0]), "%s", rules->rules[i].metric);
+}
+
 static enum format parse_format(const char *text)
 {
 	if (strcmp(text, "table") == 0)
@@ -260,9 +296,12 @@ int cmd_compare(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' }, { "signoff", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
+		{ "metric", required_argument, NULL, 'm' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
+	static struct metric_choice choice;
 	const char *rules_path = NULL;
+	char *metrics = NULL;
 	static struct rule_set rules;
 	enum format format = FORMAT_TABLE;
 	struct result_set base, new;
@@ -276,8 +315,13 @@ int cmd_compare(int argc, char **argv)
 			format = parse_format(optarg);
 		else if (opt == 's')
 			rules_path = optarg;
+		else if (opt == 'm')
+			metrics = optarg;
 		else if (opt == 'h') {
-			printf("usage: tlbbench compare BASE NEW [--format table|md|csv] [--signoff RULES]\n");
+			printf("usage: tlbbench compare BASE NEW [--format table|md|csv] [--signoff RULES] [--metric LIST]\n"
+			       "  --metric LIST  compare only these metrics (samples.jsonl's numbers: wall_ns,\n"
+			       "                 flushes_per_gib, events.NAME, vmstat_delta.NAME, ...); default: all\n"
+			       "                 but the /proc/vmstat counters, of which vmstat_delta.pgactivate\n");
 			return 0;
 		} else {
 			return EXIT_BAD_INPUT;
@@ -290,7 +334,11 @@ int cmd_compare(int argc, char **argv)
 	if (results_load(argv[optind], &base, why, sizeof(why)) < 0 ||
 	    results_load(argv[optind + 1], &new, why, sizeof(why)) < 0)
 		die_bad_input("%s", why);
-	n = compare_rows(&base, &new, 1, &rows);
+	if (metrics)
+		parse_metrics(&choice, metrics, &base, &new);
+	if (rules_path)
+		add_rule_metrics(&choice, &rules);
+	n = compare_rows(&base, &new, 1, &choice, &rows);
 	if (n < 0)
 		die_system("out of memory comparing results");
 	print_header(stdout, format, &base, &new);

@@ -18,8 +18,21 @@ struct compare_row {
 /* 0 pass (or no rules), 1 a rule failed, 2 bad input. */
 int cmd_compare(int argc, char **argv);
 
-/* Rows for every case in both sets and every metric in both; caller frees. */
+#define COMPARE_MAX_METRICS 64
+
+/* Which metrics get rows: the named ones, and unless only_named every metric
+ * but the /proc/vmstat counters, of which vmstat_delta.pgactivate. */
+struct metric_choice {
+	bool only_named;
+	int count;
+	char names[COMPARE_MAX_METRICS][64];
+};
+
+bool metric_chosen(const struct metric_choice *choice, const char *metric);
+
+/* Rows for every case in both sets and every chosen metric in both (all
+ * metrics when choice is NULL); caller frees. */
 int compare_rows(const struct result_set *base, const struct result_set *new, uint64_t seed,
-		 struct compare_row **rows);
+		 const struct metric_choice *choice, struct compare_row **rows);
 
 #endif

@@ -15,13 +15,14 @@
 
 
 const char *const case_metric_names[CASE_METRICS] = {
-	"wall_ns", "ns_per_gib", "flushes", "flushes_per_gib", "ipis_per_gib", "baseline_ns",
+	"wall_ns", "ns_per_gib", "flushes", "flushes_per_gib", "ipis_per_gib", "baseline_ns", "activations_per_gib",
 };
 
 void derive(const struct sample *s, struct derived *d)
 {
 	double gib = (double)s->params->size / GIB;
 	uint64_t remote_ipis = 0;
+	int64_t activations;
 	int nremote = s->params->cpus - 1;
 
 	d->ns_per_gib = (double)s->wall_ns / gib;
@@ -31,6 +32,8 @@ void derive(const struct sample *s, struct derived *d)
 		remote_ipis += s->kstat.ipis_cpu[s->cpu_ids[i]];
 	d->ipis_per_remote_ok = s->kstat.interrupts_ok && nremote > 0;
 	d->ipis_per_remote_cpu = d->ipis_per_remote_ok ? (double)remote_ipis / nremote : 0;
+	d->activations_ok = vmstat_delta_get(&s->vmstat, "pgactivate", &activations);
+	d->activations_per_gib = (double)activations / gib;
 }
 
 void harness_init(struct harness *h, const struct topo *topo, const struct event_set *events,
@@ -101,6 +104,7 @@ static int measure_once(struct harness *h, struct wl_ctx *ctx, struct remote_pmu
 	pmu_open(&pmu, h->events->list, h->events->count, ctx->measured_pid, -1);
 	kstat_follow_task(&h->kstat, ctx->measured_pid);
 	ctx->op_start_ns = ctx->op_ns = ctx->reference_ns = 0;
+	vmstat_read(&h->vm_before);
 	kstat_start(&h->kstat);
 	remote_pmu_start(remote);
 	pmu_start(&pmu);
@@ -110,6 +114,8 @@ static int measure_once(struct harness *h, struct wl_ctx *ctx, struct remote_pmu
 	pmu_stop(&pmu, &s->pmu);
 	remote_pmu_stop(remote, &s->pmu_remote);
 	kstat_stop(&h->kstat, &s->kstat);
+	vmstat_read(&h->vm_after);
+	vmstat_diff(&h->vm_before, &h->vm_after, &s->vmstat);
 	pmu_close(&pmu);
 	s->wall_ns = ctx->op_ns ? ctx->op_ns : t1 - (ctx->op_start_ns ? ctx->op_start_ns : t0);
 	if (ctx->reference_ns) {
@@ -148,7 +154,9 @@ static int record(struct case_values *cv, struct case_summary *sum, const struct
 	cv->v[CM_FLUSHES_PER_GIB][cv->n] = d.flushes_per_gib;
 	cv->v[CM_IPIS_PER_GIB][cv->n] = d.ipis_per_gib;
 	cv->v[CM_BASELINE_NS][cv->n] = (double)s->baseline_ns;
+	cv->v[CM_ACTIVATIONS_PER_GIB][cv->n] = d.activations_per_gib;
 	cv->n++;
+	sum->activations_ok = d.activations_ok;
 	sum->flushes_ok = s->kstat.flushes_ok;
 	sum->ipis_ok = s->kstat.interrupts_ok;
 	sum->baseline_ok = s->has_baseline;
@@ -205,6 +213,8 @@ static int take_sample(struct harness *h, struct wl_ctx *ctx, struct remote_set 
 		w->teardown(ctx);
 		return -1;
 	}
+	s->smaps = ctx->map.smaps;
+	s->smaps_ok = ctx->map.smaps.size > 0;
 	ret = remote_ready(remotes, ctx->map.addr, ctx->map.size, ctx->why, sizeof(ctx->why));
 	if (ret == 0)
 		ret = measure_once(h, ctx, remote_pmu, s);
@@ -335,7 +345,7 @@ static int case_open(struct harness *h, const struct case_params *p, struct case
 	memset(sum, 0, sizeof(*sum));
 	memset(cr, 0, sizeof(*cr));
 	sum->params = *p;
-	sum->model_flushes = model_flushes(&h->model, p->workload->name, p->backing, p->touch, p->size);
+	sum->model_flushes = model_flushes(&h->model, p->workload->name, p->backing, p->touch, p->dirty_tables, p->size);
 	cr->p = p;
 	cr->sum = sum;
 	cr->pus = calloc((size_t)p->cpus, sizeof(*cr->pus));
@@ -366,8 +376,13 @@ static void case_close(struct harness *h, struct case_run *cr)
 
 char *case_label(const struct case_params *p, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s %s %s %zu MiB cpus=%d %s remote=%s", p->workload->name, backing_name(p->backing),
-		 touch_name(p->touch), p->size >> 20, p->cpus, p->placement->text, remote_mode_name(p->remote));
+	char dose[48] = "";
+
+	if (p->dirty_tables != DIRTY_TABLES_NONE)
+		snprintf(dose, sizeof(dose), " dirty_tables=%ld/%zu", p->dirty_tables, page_tables_of(p->size));
+	snprintf(buf, len, "%s %s %s %zu MiB cpus=%d %s remote=%s populate=%s%s", p->workload->name,
+		 backing_name(p->backing), touch_name(p->touch), p->size >> 20, p->cpus, p->placement->text,
+		 remote_mode_name(p->remote), populate_name(p->populate), dose);
 	return buf;
 }
 

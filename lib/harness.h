@@ -14,6 +14,7 @@
 #include "stats.h"
 #include "sweep.h"
 #include "topo.h"
+#include "vmstat.h"
 
 struct sample {
 	const struct case_params *params;
@@ -24,6 +25,9 @@ struct sample {
 	uint64_t baseline_ns;
 	long model_flushes;     /* -1: no prediction */
 	struct kstat_sample kstat;
+	bool smaps_ok;
+	struct smaps_vma smaps;       /* the mapping as setup left it */
+	struct vmstat_delta vmstat;   /* /proc/vmstat counters the op changed (system-wide) */
 	struct pmu_sample pmu;        /* the task doing the op */
 	struct pmu_sample pmu_remote; /* CPU-wide on the remote CPUs, summed */
 };
@@ -31,14 +35,16 @@ struct sample {
 /* Values per GiB and per remote CPU, derived the same way everywhere. */
 struct derived {
 	double ns_per_gib, flushes_per_gib, ipis_per_gib, ipis_per_remote_cpu;
-	bool ipis_per_remote_ok;
+	double activations_per_gib; /* vmstat pgactivate during the op */
+	bool ipis_per_remote_ok, activations_ok;
 };
 
 #define CASE_MAX_OUTLIERS 32
 
 /* What a case's summary holds statistics of. */
 enum case_metric {
-	CM_WALL_NS, CM_NS_PER_GIB, CM_FLUSHES, CM_FLUSHES_PER_GIB, CM_IPIS_PER_GIB, CM_BASELINE_NS, CASE_METRICS
+	CM_WALL_NS, CM_NS_PER_GIB, CM_FLUSHES, CM_FLUSHES_PER_GIB, CM_IPIS_PER_GIB, CM_BASELINE_NS,
+	CM_ACTIVATIONS_PER_GIB, CASE_METRICS
 };
 extern const char *const case_metric_names[CASE_METRICS];
 
@@ -51,7 +57,7 @@ struct case_summary {
 	long model_flushes;
 	struct summary stat[CASE_METRICS];
 	int outlier_at[CASE_METRICS][CASE_MAX_OUTLIERS]; /* iterations of the first outliers */
-	bool flushes_ok, ipis_ok, baseline_ok;
+	bool flushes_ok, ipis_ok, baseline_ok, activations_ok;
 };
 
 struct report;
@@ -63,10 +69,11 @@ struct harness {
 	const struct event_set *events;
 	struct report *report;
 	struct progress *progress;
+	struct vmstat_snapshot vm_before, vm_after;
 };
 
 void derive(const struct sample *s, struct derived *d);
-/* "munmap shmem dirty 1024 MiB cpus=2 compact remote=spin" */
+/* "munmap shmem dirty 1024 MiB cpus=2 compact remote=spin populate=fault" */
 char *case_label(const struct case_params *p, char *buf, size_t len);
 
 void harness_init(struct harness *h, const struct topo *topo, const struct event_set *events,

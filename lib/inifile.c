@@ -161,10 +161,11 @@ static int apply(struct ini_state *st, int section, struct sweep *s, struct run_
 			continue;
 		else if (sweep_set(s, e->key, e->value, why, sizeof(why)) < 0) {
 			fail(st, e->line, "%s", why);
-		} else if (strcmp(e->key, "size") == 0) {
-			snprintf(s->size_origin, sizeof(s->size_origin), "%s:%d", st->path, e->line);
-		} else if (strcmp(e->key, "dir") == 0) {
-			snprintf(s->dir_origin, sizeof(s->dir_origin), "%s:%d", st->path, e->line);
+		} else {
+			char origin[160];
+
+			snprintf(origin, sizeof(origin), "%s:%d", st->path, e->line);
+			sweep_note_origin(s, e->key, origin);
 		}
 		if (st->error[0])
 			return -1;

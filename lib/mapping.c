@@ -14,7 +14,6 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#define SMALL_PAGE 4096ul
 #define FILL_CHUNK (1ul << 20)
 
 static const char *const backing_names[BACKING_COUNT] = {
@@ -34,9 +33,21 @@ static const char *const touch_names[TOUCH_COUNT] = {
 	[TOUCH_DIRTY] = "dirty", [TOUCH_CLEAN] = "clean",
 };
 
+static const char *const populate_names[POPULATE_COUNT] = {
+	[POPULATE_FAULT] = "fault", [POPULATE_MADVISE] = "madvise",
+};
+
+static const char *const populate_descriptions[POPULATE_COUNT] = {
+	[POPULATE_FAULT] = "each page faulted in by its own store or load, as applications do (default)",
+	[POPULATE_MADVISE] = "MADV_POPULATE_WRITE/READ first: GUP marks every folio referenced, so the zap "
+			     "activates it (pgactivate)",
+};
+
 const char *backing_name(enum backing b) { return backing_names[b]; }
 const char *backing_description(enum backing b) { return backing_descriptions[b]; }
 const char *touch_name(enum touch t) { return touch_names[t]; }
+const char *populate_name(enum populate p) { return populate_names[p]; }
+const char *populate_description(enum populate p) { return populate_descriptions[p]; }
 
 static int index_of(const char *const *names, int count, const char *name)
 {
@@ -48,6 +59,39 @@ static int index_of(const char *const *names, int count, const char *name)
 
 int backing_from_name(const char *name) { return index_of(backing_names, BACKING_COUNT, name); }
 int touch_from_name(const char *name) { return index_of(touch_names, TOUCH_COUNT, name); }
+int populate_from_name(const char *name) { return index_of(populate_names, POPULATE_COUNT, name); }
+
+size_t page_tables_of(size_t size)
+{
+	return (size + PAGE_TABLE_SPAN - 1) / PAGE_TABLE_SPAN;
+}
+
+/* Table t is the i-th dirtied one when t == floor(i * tables / k): k tables
+ * spread evenly, the first at 0. */
+bool dose_table_dirty(size_t table, size_t tables, long dirty_tables)
+{
+	size_t k = dirty_tables < 0 ? 0 : (size_t)dirty_tables, i;
+
+	if (!k || table >= tables)
+		return false;
+	i = (table * k + tables - 1) / tables; /* the smallest i with floor(i * tables / k) >= table */
+	return i < k && i * tables / k == table;
+}
+
+const char *dose_backing_refusal(enum backing b)
+{
+	switch (b) {
+	case BACKING_ANON:
+		return "anon pages are never force-flushed (a dirty anon PTE needs no set_page_dirty), so dirtying "
+		       "page tables doses nothing: use backing shmem or file";
+	case BACKING_THP:
+	case BACKING_HUGETLB:
+		return "PMD-mapped pages have no page table to dirty and are never force-flushed: use backing shmem "
+		       "or file";
+	default:
+		return NULL;
+	}
+}
 
 const char *default_file_dir(void)
 {
@@ -236,166 +280,78 @@ static int map_backing(struct mapping *m, char *why, size_t len)
 	return 0;
 }
 
+/* MADV_POPULATE_* (5.14+) goes through GUP, which marks each folio
+ * referenced: the zap then finds a young PTE on a referenced folio and
+ * activates it. Applications fault their memory by touching it. */
+static int populate_pages(struct mapping *m, char *why, size_t len)
+{
+	int advice = m->touch == TOUCH_DIRTY ? MADV_POPULATE_WRITE : MADV_POPULATE_READ;
+
+	if (m->populate != POPULATE_MADVISE || madvise(m->addr, m->size, advice) == 0)
+		return 0;
+	snprintf(why, len, "populate=madvise: madvise(%s): %s (the kernel needs 5.14+; use populate=fault)",
+		 advice == MADV_POPULATE_WRITE ? "MADV_POPULATE_WRITE" : "MADV_POPULATE_READ", strerror(errno));
+	return -1;
+}
+
+/* The store or load to every page sets the PTE state; a dose then dirties
+ * the first page of its page tables. */
 static void touch_pages(struct mapping *m)
 {
 	volatile char *p = m->addr;
+	size_t tables = page_tables_of(m->size);
 	char sink = 0;
 
-	/* Fault everything in at once (5.14+; an error just leaves it to the
-	 * loop); the store or load to every page below still sets the state. */
-	madvise(m->addr, m->size, m->touch == TOUCH_DIRTY ? MADV_POPULATE_WRITE : MADV_POPULATE_READ);
-
 	if (m->touch == TOUCH_DIRTY) {
-		for (size_t off = 0; off < m->size; off += SMALL_PAGE)
+		for (size_t off = 0; off < m->size; off += SMALL_PAGE_SIZE)
 			p[off] = (char)off | 1;
 		return;
 	}
-	for (size_t off = 0; off < m->size; off += SMALL_PAGE)
+	for (size_t off = 0; off < m->size; off += SMALL_PAGE_SIZE)
 		sink ^= p[off];
 	__asm__ volatile("" : : "r"(sink));
+	for (size_t t = 0; m->dirty_tables > 0 && t < tables; t++)
+		if (dose_table_dirty(t, tables, m->dirty_tables))
+			p[t * PAGE_TABLE_SPAN] = 1;
 }
 
-int smaps_parse_vma(const char *text, uintptr_t start, struct smaps_vma *out)
+/* A dose needs a clean start on a backing whose dirty PTEs force flushes. */
+static int dose_check(const struct mapping *m, char *why, size_t len)
 {
-	static const struct { const char *key; size_t off; } fields[] = {
-		{ "Rss:", offsetof(struct smaps_vma, rss) },
-		{ "Shared_Clean:", offsetof(struct smaps_vma, shared_clean) },
-		{ "Shared_Dirty:", offsetof(struct smaps_vma, shared_dirty) },
-		{ "Private_Clean:", offsetof(struct smaps_vma, private_clean) },
-		{ "Private_Dirty:", offsetof(struct smaps_vma, private_dirty) },
-		{ "AnonHugePages:", offsetof(struct smaps_vma, anon_huge) },
-		{ "ShmemPmdMapped:", offsetof(struct smaps_vma, shmem_pmd) },
-		{ "FilePmdMapped:", offsetof(struct smaps_vma, file_pmd) },
-		{ "Shared_Hugetlb:", offsetof(struct smaps_vma, shared_hugetlb) },
-		{ "Private_Hugetlb:", offsetof(struct smaps_vma, private_hugetlb) },
-	};
-	const char *line = text;
-	bool inside = false;
+	const char *refusal = dose_backing_refusal(m->backing);
 
-	memset(out, 0, sizeof(*out));
-	for (; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-		uintptr_t lo, hi;
-		char dash;
-
-		/* A VMA header is "lo-hi perms ..."; field lines start with a letter key. */
-		if (sscanf(line, "%" SCNxPTR "%c%" SCNxPTR, &lo, &dash, &hi) == 3 && dash == '-') {
-			if (inside)
-				return 0;
-			inside = lo == start;
-			out->size = hi - lo;
-			continue;
-		}
-		if (!inside)
-			continue;
-		for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-			size_t klen = strlen(fields[i].key);
-
-			if (strncmp(line, fields[i].key, klen) == 0)
-				*(uint64_t *)((char *)out + fields[i].off) = strtoull(line + klen, NULL, 10) * 1024;
-		}
-	}
-	return inside ? 0 : -1;
-}
-
-/* Private anon mappings that were only read map the shared zero page: no Rss. */
-static bool maps_zero_page(const struct mapping *m)
-{
-	return m->touch == TOUCH_CLEAN && (m->backing == BACKING_ANON || m->backing == BACKING_THP);
-}
-
-const char *mapping_verify(const struct mapping *m, const struct smaps_vma *v, char *why, size_t len)
-{
-	uint64_t dirty = v->shared_dirty + v->private_dirty;
-	uint64_t want_rss = maps_zero_page(m) ? 0 : m->size;
-	uint64_t pmd = v->anon_huge + v->shmem_pmd + v->file_pmd;
-
-	if (v->size != m->size)
-		snprintf(why, len, "the VMA spans %" PRIu64 " bytes, %zu were mapped", v->size, m->size);
-	else if (m->backing == BACKING_HUGETLB) {
-		if (v->shared_hugetlb + v->private_hugetlb != m->size)
-			snprintf(why, len, "hugetlb: %" PRIu64 " of %zu bytes backed by huge pages",
-				 v->shared_hugetlb + v->private_hugetlb, m->size);
-		else
-			return NULL;
-	} else if (m->backing == BACKING_THP && !maps_zero_page(m) && v->anon_huge != m->size)
-		snprintf(why, len, "thp: only %" PRIu64 " of %zu bytes are huge pages (AnonHugePages)",
-			 v->anon_huge, m->size);
-	else if (m->backing != BACKING_THP && pmd)
-		snprintf(why, len, "%s: %" PRIu64 " bytes are PMD-mapped huge pages where 4 KiB pages were asked "
-			 "(check /sys/kernel/mm/transparent_hugepage/shmem_enabled)", backing_name(m->backing), pmd);
-	else if (v->rss != want_rss)
-		snprintf(why, len, "%s %s: Rss is %" PRIu64 " bytes, %" PRIu64 " expected (%s)",
-			 touch_name(m->touch), backing_name(m->backing), v->rss, want_rss,
-			 v->rss < want_rss ? "pages missing" : "pages where the zero page was expected");
-	else if (m->touch == TOUCH_DIRTY && dirty != v->rss)
-		snprintf(why, len, "dirty %s: only %" PRIu64 " of %" PRIu64 " resident bytes are dirty",
-			 backing_name(m->backing), dirty, v->rss);
-	/* smaps counts a page dirty if its PTE or its folio is: 0 proves clean PTEs. */
-	else if (m->touch == TOUCH_CLEAN && dirty)
-		snprintf(why, len, "clean %s: %" PRIu64 " bytes are dirty", backing_name(m->backing), dirty);
+	if (m->dirty_tables == DIRTY_TABLES_NONE)
+		return 0;
+	if (refusal)
+		snprintf(why, len, "dirty_tables on %s: %s", backing_name(m->backing), refusal);
+	else if (m->touch != TOUCH_CLEAN)
+		snprintf(why, len, "dirty_tables needs touch=clean: the pages are faulted clean, then dirtied table by table");
+	else if (m->dirty_tables < 0 || (size_t)m->dirty_tables > page_tables_of(m->size))
+		snprintf(why, len, "dirty_tables %ld: the mapping has %zu page tables", m->dirty_tables,
+			 page_tables_of(m->size));
 	else
-		return NULL;
-	return why;
+		return 0;
+	return -1;
 }
 
-/* Every page must be present: covers the zero-page cases smaps can't see. */
-static const char *check_resident(const struct mapping *m, char *why, size_t len)
+int mapping_create(struct mapping *m, const struct mapping_spec *spec, char *why, size_t len)
 {
-	size_t pages = m->size / SMALL_PAGE, missing = 0;
-	unsigned char *vec = malloc(pages);
-
-	if (!vec || mincore(m->addr, m->size, vec) < 0) {
-		snprintf(why, len, "mincore: %s", strerror(vec ? errno : ENOMEM));
-		free(vec);
-		return why;
-	}
-	for (size_t i = 0; i < pages; i++)
-		missing += !(vec[i] & 1);
-	free(vec);
-	if (!missing)
-		return NULL;
-	snprintf(why, len, "%zu of %zu pages are not resident after touching", missing, pages);
-	return why;
-}
-
-static const char *verify_from_smaps(const struct mapping *m, char *why, size_t len)
-{
-	char *text = read_text_file("/proc/self/smaps");
-	struct smaps_vma vma;
-	const char *bad;
-
-	if (!text) {
-		snprintf(why, len, "cannot read /proc/self/smaps: %s", strerror(errno));
-		return why;
-	}
-	if (smaps_parse_vma(text, (uintptr_t)m->addr, &vma) < 0) {
-		snprintf(why, len, "no VMA starts at %p in /proc/self/smaps", (void *)m->addr);
-		bad = why;
-	} else {
-		bad = mapping_verify(m, &vma, why, len);
-	}
-	free(text);
-	return bad ? bad : check_resident(m, why, len);
-}
-
-int mapping_create(struct mapping *m, enum backing b, enum touch t, size_t size,
-		   const char *file_dir, char *why, size_t len)
-{
-	*m = (struct mapping){ .backing = b, .touch = t, .size = size, .fd = -1 };
-	if (open_backing_fd(m, file_dir, why, len) < 0)
+	*m = (struct mapping){ .backing = spec->backing, .touch = spec->touch, .populate = spec->populate,
+			       .dirty_tables = spec->dirty_tables, .size = spec->size, .fd = -1 };
+	if (dose_check(m, why, len) < 0 || open_backing_fd(m, spec->file_dir, why, len) < 0)
 		goto fail;
 	if (m->fd >= 0) {
-		if (ftruncate(m->fd, (off_t)size) < 0) {
-			snprintf(why, len, "ftruncate to %zu bytes: %s", size, strerror(errno));
+		if (ftruncate(m->fd, (off_t)m->size) < 0) {
+			snprintf(why, len, "ftruncate to %zu bytes: %s", m->size, strerror(errno));
 			goto fail;
 		}
 		if (m->backing == BACKING_FILE && fill_backing(m, why, len) < 0)
 			goto fail;
 	}
-	if (map_backing(m, why, len) < 0)
+	if (map_backing(m, why, len) < 0 || populate_pages(m, why, len) < 0)
 		goto fail;
 	touch_pages(m);
-	if (verify_from_smaps(m, why, len))
+	if (mapping_check(m, why, len))
 		goto fail;
 	return 0;
 fail:

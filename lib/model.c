@@ -60,10 +60,12 @@ static long probe_table_flushes(struct kstat *k)
 /* Dirty shmem over 4 page tables: mainline forces a flush per table (5). */
 static long probe_shmem_dirty_flushes(struct kstat *k)
 {
+	struct mapping_spec spec = { .backing = BACKING_SHMEM, .touch = TOUCH_DIRTY,
+				     .dirty_tables = DIRTY_TABLES_NONE, .size = 4 * PAGE_TABLE_SPAN };
 	struct mapping m = { .fd = -1 };
 	char why[256];
 
-	if (mapping_create(&m, BACKING_SHMEM, TOUCH_DIRTY, 4 * PAGE_TABLE_SPAN, NULL, why, sizeof(why)) < 0)
+	if (mapping_create(&m, &spec, why, sizeof(why)) < 0)
 		return -1;
 	return munmap_flushes(k, &m);
 }
@@ -118,13 +120,76 @@ json_t *model_json(const struct kernel_model *km)
 			 "mmu_gather_batch_pages", MMU_GATHER_BATCH_PAGES, "mmu_table_batch", MMU_TABLE_BATCH);
 }
 
-long model_flushes(const struct kernel_model *km, const char *op, enum backing b, enum touch t, size_t size)
+/* The mmu_gather page batch as zap_pte_range fills it (mm/mmu_gather.c): 7
+ * entries on the stack, then up to 19 pages of 509; while a delayed rmap is
+ * pending (a dirty shared PTE in this page table) no new batch page is
+ * taken. A full batch, or a page table with a dirty shared PTE, flushes. */
+struct gather {
+	int batch, used;     /* the active batch (0: on the stack) and its entries */
+	bool delayed_rmap;   /* a dirty shared PTE since the last flush */
+	bool pending;        /* PTEs cleared since the last flush */
+	long gathered;       /* pages in the batch */
+	long flushes;
+};
+
+#define GATHER_LOCAL 7
+#define GATHER_PER_BATCH 509
+#define GATHER_BATCHES 19
+
+static void gather_flush(struct gather *g)
 {
-	long pages = (long)(size / 4096), tables = (long)((size + PAGE_TABLE_SPAN - 1) / PAGE_TABLE_SPAN);
+	g->flushes++;
+	g->batch = g->used = 0;
+	g->gathered = 0;
+	g->delayed_rmap = g->pending = false;
+}
+
+/* One page cleared; true when the batch filled and was flushed. */
+static bool gather_page(struct gather *g, bool gathered, bool dirty_shared)
+{
+	g->pending = true;
+	if (!gathered)
+		return false; /* the zero page is not freed */
+	g->delayed_rmap |= dirty_shared;
+	g->gathered++;
+	if (++g->used < (g->batch ? GATHER_PER_BATCH : GATHER_LOCAL))
+		return false;
+	if (g->batch == GATHER_BATCHES || (g->delayed_rmap && g->batch)) {
+		gather_flush(g);
+		return true;
+	}
+	g->batch++;
+	g->used = 0;
+	return false;
+}
+
+/* Zap one page table: a dirty shared PTE forces a flush before the page-table
+ * lock is dropped, unless a full batch already flushed after it. */
+static void zap_table(struct gather *g, long pages, bool gathered, bool all_dirty, bool first_dirty)
+{
+	bool force = false;
+
+	for (long i = 0; i < pages; i++) {
+		bool dirty = all_dirty || (first_dirty && i == 0);
+
+		force |= dirty;
+		if (gather_page(g, gathered, dirty))
+			force = false;
+	}
+	if (force)
+		gather_flush(g);
+}
+
+long model_flushes(const struct kernel_model *km, const char *op, enum backing b, enum touch t, long dirty_tables,
+		   size_t size)
+{
+	long pages = (long)(size / SMALL_PAGE_SIZE), tables = (long)page_tables_of(size);
 	bool unmap = strcmp(op, "munmap") == 0;
-	bool dirty_shared = t == TOUCH_DIRTY && (b == BACKING_FILE || (b == BACKING_SHMEM && !km->shmem_dirty_deferred));
+	bool shared = b == BACKING_FILE || (b == BACKING_SHMEM && !km->shmem_dirty_deferred);
 	bool zero_page = t == TOUCH_CLEAN && b == BACKING_ANON;
-	long zap, gathered;
+	bool dose = dirty_tables != DIRTY_TABLES_NONE;
+	struct gather g = { 0 };
+	long zap;
 
 	if (!unmap && strcmp(op, "madv_dontneed") != 0)
 		return -1;
@@ -133,24 +198,27 @@ long model_flushes(const struct kernel_model *km, const char *op, enum backing b
 		return 1;
 	/* A clean file's page cache may hold large folios (ext4 since 6.16), each
 	 * one batch entry however many pages: the count depends on folio sizes. */
-	if (t == TOUCH_CLEAN && b == BACKING_FILE)
+	if (b == BACKING_FILE && (t == TOUCH_CLEAN || dose))
 		return -1;
-	/* Flushes during the zap: one per page table holding a dirty shared PTE
-	 * (forced before the page-table lock is dropped), else one each time the
-	 * gather batch fills; the zero page is never gathered. */
-	zap = dirty_shared ? tables : zero_page ? 0 : pages / MMU_GATHER_BATCH_PAGES;
+	for (long tb = 0; tb < tables; tb++) {
+		long in_table = pages - tb * (long)(PAGE_TABLE_SPAN / SMALL_PAGE_SIZE);
+
+		in_table = in_table < 512 ? in_table : 512;
+		zap_table(&g, in_table, !zero_page, shared && t == TOUCH_DIRTY && !dose,
+			  shared && dose && dose_table_dirty((size_t)tb, (size_t)tables, dirty_tables));
+	}
+	zap = g.flushes;
 	/* munmap frees the page tables after the zap, then flushes once more at
-	 * the end. In the page batch they join the pages still gathered (none
-	 * after a forced flush); a full batch of either kind costs a flush. */
-	gathered = dirty_shared || zero_page ? 0 : pages % MMU_GATHER_BATCH_PAGES;
+	 * the end. In the page batch they join the pages still gathered; a full
+	 * batch of either kind costs a flush. */
 	if (unmap && km->tables_in_page_batch)
-		return zap + (gathered + tables) / MMU_GATHER_BATCH_PAGES + 1;
+		return zap + (g.gathered + tables) / MMU_GATHER_BATCH_PAGES + 1;
 	if (unmap)
 		return zap + tables / MMU_TABLE_BATCH + 1;
-	/* MADV_DONTNEED without page-table reclaim: the last forced flush leaves
-	 * nothing pending; a batched zap ends with one flush. */
+	/* MADV_DONTNEED without page-table reclaim: one flush at the end if
+	 * anything was cleared since the last one. */
 	if (!km->dontneed_frees_page_tables)
-		return dirty_shared ? zap : zap + 1;
+		return zap + g.pending;
 	/* With reclaim each emptied table is freed as the zap goes: the zap's own
 	 * flushes empty the table batch, so only a flush-free zap fills it. */
 	return zap + 1 + (zap == 0 ? tables / MMU_TABLE_BATCH : 0);

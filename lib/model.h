@@ -42,7 +42,10 @@ void model_probe(struct kernel_model *km, struct kstat *k);
 json_t *model_json(const struct kernel_model *km);
 
 /* Expected initiated flushes for op ("munmap", "madv_dontneed") on a 2 MiB
- * aligned mapping; -1 where the model makes no prediction (exit). */
-long model_flushes(const struct kernel_model *km, const char *op, enum backing b, enum touch t, size_t size);
+ * aligned mapping, touched by t or, for a dose (dirty_tables not
+ * DIRTY_TABLES_NONE), faulted clean with the first page of dirty_tables page
+ * tables dirtied; -1 where the model makes no prediction (exit). */
+long model_flushes(const struct kernel_model *km, const char *op, enum backing b, enum touch t, long dirty_tables,
+		   size_t size);
 
 #endif

@@ -15,39 +15,18 @@
 #include <unistd.h>
 
 #include "analyze.h"
+#include "gnuplot.h"
+#include "plot_analysis.h"
 #include "compare.h"
 #include "results.h"
 #include "stats.h"
 #include "util.h"
 
-#define MAX_VARS 64
 #define SERIES_FIELDS 6 /* op backing touch size_bytes placement remote_mode */
 
 static const char *const series_fields[SERIES_FIELDS] = {
 	"op", "backing", "touch", "size_bytes", "placement", "remote_mode",
 };
-
-/* snprintf for strings bounded by the result directory's path: paths fit in
- * PATH_MAX; a message that does not fit is cut, never overrun. */
-static void __attribute__((format(printf, 3, 4))) bounded(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
-
-struct gnuplot_vars {
-	int count;
-	char text[MAX_VARS][4096];
-};
-
-static void var(struct gnuplot_vars *v, const char *name, const char *value)
-{
-	if (v->count < MAX_VARS)
-		bounded(v->text[v->count++], sizeof(v->text[0]), "%s='%s'", name, value);
-}
 
 static const char *field_text(const struct result_case *c, int f, char *buf, size_t len)
 {
@@ -89,22 +68,6 @@ static int by_series_then_cpus(const void *pa, const void *pb)
 			return d;
 	}
 	return cpus_of(a) - cpus_of(b);
-}
-
-/* Median and bootstrap CI of a metric, as three data columns ("NaN" when unread). */
-static void write_stat(FILE *f, const struct result_case *c, const struct result_set *rs, const char *metric)
-{
-	double *v = malloc(sizeof(double) * (c->n ? c->n : 1));
-	size_t n = v ? results_values(c, results_metric_index(rs, metric), v) : 0;
-	struct summary s;
-
-	if (n) {
-		stats_summarise(v, n, 1, &s);
-		fprintf(f, " %.6g %.6g %.6g", s.median, s.ci_lo, s.ci_hi);
-	} else {
-		fprintf(f, " NaN NaN NaN");
-	}
-	free(v);
 }
 
 /* A label from the fields that vary across the set: "shmem-dirty", "munmap-shmem-dirty-4096M". */
@@ -241,107 +204,6 @@ static void subtitle(const struct result_set *rs, char *buf, size_t len)
 			*p = ' '; /* the value goes inside gnuplot quotes */
 }
 
-/* The scripts live in plots/ beside the binary, or where TLBBENCH_PLOT_DIR says. */
-static void script_path(const char *name, char *path, size_t len)
-{
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	const char *dir = getenv("TLBBENCH_PLOT_DIR");
-
-	if (dir) {
-		bounded(path, len, "%s/%s", dir, name);
-		return;
-	}
-	exe[n > 0 ? n : 0] = '\0';
-	bounded(path, len, "%s/plots/%s", n > 0 ? dirname(exe) : ".", name);
-}
-
-static int run_gnuplot(const char *script, const struct gnuplot_vars *v, char *why, size_t len)
-{
-	char path[PATH_MAX * 2];
-	const char *argv[2 * MAX_VARS + 3];
-	int argc = 0, status;
-	pid_t pid;
-
-	script_path(script, path, sizeof(path));
-	argv[argc++] = "gnuplot";
-	for (int i = 0; i < v->count; i++) {
-		argv[argc++] = "-e";
-		argv[argc++] = v->text[i];
-	}
-	argv[argc++] = path;
-	argv[argc] = NULL;
-	pid = fork();
-	if (pid == 0) {
-		execvp("gnuplot", (char *const *)argv);
-		_exit(127);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
-		bounded(why, len, "gnuplot %s failed (%s)", path,
-			 pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 127 ? "gnuplot is not installed" :
-											"see its messages above");
-		return -1;
-	}
-	return 0;
-}
-
-static int make_dir(const char *dir, char *why, size_t len)
-{
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		bounded(why, len, "cannot create %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-/* share.png when the run holds a calibration and dirty/clean shmem pairs. */
-static int plot_share(const struct result_set *rs, const char *subtitle_text, const char *dir, char *why, size_t len)
-{
-	struct gnuplot_vars *v;
-	struct analysis a;
-	char path[PATH_MAX];
-	FILE *f;
-	int ret;
-
-	if (analysis_compute(rs, &a, why, len) < 0) {
-		printf("(no share.png: %s)\n", why);
-		analysis_free(&a);
-		return 0;
-	}
-	bounded(path, sizeof(path), "%s/share.dat", dir);
-	f = fopen(path, "we");
-	if (!f) {
-		bounded(why, len, "cannot write %s: %s", path, strerror(errno));
-		analysis_free(&a);
-		return -1;
-	}
-	fprintf(f, "# label est_flush_ms rest_ms clean_ms\n");
-	for (int i = 0; i < a.nrows; i++) {
-		const struct analysis_row *r = &a.rows[i];
-
-		fprintf(f, "\"%s %" JSON_INTEGER_FORMAT "M %dcpu\" %.4f %.4f %.4f\n",
-			json_string_value(json_object_get(r->dirty->params, "op")),
-			json_integer_value(json_object_get(r->dirty->params, "size_bytes")) >> 20, r->price->cpus,
-			r->flush_cost_ns / 1e6, r->projected_ns / 1e6, r->time_clean / 1e6);
-	}
-	fclose(f);
-	analysis_free(&a);
-	v = calloc(1, sizeof(*v));
-	if (!v) {
-		bounded(why, len, "out of memory");
-		return -1;
-	}
-	var(v, "datafile", path);
-	var(v, "subtitle", subtitle_text);
-	bounded(path, sizeof(path), "%s/share", dir);
-	var(v, "outbase", path);
-	ret = run_gnuplot("share.gp", v, why, len);
-	if (ret == 0)
-		printf("%s/share.png\n", dir);
-	free(v);
-	return ret;
-}
-
 /* time.png and flushes.png of one result directory. */
 static int plot_run(const struct result_set *rs, char *why, size_t len)
 {
@@ -364,7 +226,7 @@ static int plot_run(const struct result_set *rs, char *why, size_t len)
 	if (run_gnuplot("flushes.gp", v, why, len) < 0)
 		goto out;
 	printf("%s/plots/time.png\n%s/plots/flushes.png\n", rs->dir, rs->dir);
-	ret = plot_share(rs, text, dir, why, len);
+	ret = plot_analysis(rs, text, dir, why, len);
 out:
 	free(v);
 	return ret;
@@ -376,7 +238,8 @@ static int plot_compare(const struct result_set *base, const struct result_set *
 	struct gnuplot_vars *v = calloc(1, sizeof(*v));
 	struct compare_row *rows = NULL;
 	char path[PATH_MAX], text[1400], count[16];
-	int n = compare_rows(base, new, 1, &rows), k = 0, ret = -1;
+	struct metric_choice choice = { .only_named = true, .count = 1, .names = { "ns_per_gib" } };
+	int n = compare_rows(base, new, 1, &choice, &rows), k = 0, ret = -1;
 	FILE *f;
 
 	bounded(path, sizeof(path), "%s/plots/compare.dat", new->dir);
@@ -402,14 +265,11 @@ static int plot_compare(const struct result_set *base, const struct result_set *
 	bounded(count, sizeof(count), "%d", k);
 	if (v->count < MAX_VARS)
 		bounded(v->text[v->count++], sizeof(v->text[0]), "ncases=%s", count);
-	bounded(path, sizeof(path), "%s/plots/compare", new->dir);
-	var(v, "outbase", path);
+	bounded(path, sizeof(path), "%s/plots", new->dir);
 	if (!k)
 		bounded(why, len, "no case of %s matches one of %s", new->dir, base->dir);
-	else if (run_gnuplot("compare.gp", v, why, len) == 0) {
-		printf("%s/plots/compare.png\n", new->dir);
-		ret = 0;
-	}
+	else
+		ret = gnuplot_draw(v, "compare.gp", path, "compare", why, len);
 out:
 	free(rows);
 	free(v);

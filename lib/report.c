@@ -68,11 +68,41 @@ static void case_params_json(json_t *o, const struct case_params *p)
 	json_object_set_new(o, "op", json_string(p->workload->name));
 	json_object_set_new(o, "backing", json_string(backing_name(p->backing)));
 	json_object_set_new(o, "touch", json_string(touch_name(p->touch)));
+	json_object_set_new(o, "populate", json_string(populate_name(p->populate)));
+	json_object_set_new(o, "dirty_tables",
+			    p->dirty_tables == DIRTY_TABLES_NONE ? json_null() : json_integer(p->dirty_tables));
+	json_object_set_new(o, "page_tables", json_integer((json_int_t)page_tables_of(p->size)));
 	json_object_set_new(o, "size_bytes", json_integer((json_int_t)p->size));
 	json_object_set_new(o, "cpus", json_integer(p->cpus));
 	json_object_set_new(o, "remote_mode", json_string(remote_mode_name(p->remote)));
 	json_object_set_new(o, "placement", json_string(p->placement->text));
 	json_object_set_new(o, "sweep", json_string(p->sweep_name));
+}
+
+/* The mapping as setup left it, in bytes: the state the op met. */
+static json_t *smaps_json(const struct sample *s)
+{
+	const struct smaps_vma *v = &s->smaps;
+
+	if (!s->smaps_ok)
+		return json_null();
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "rss", (json_int_t)v->rss, "referenced",
+			 (json_int_t)v->referenced, "dirty", (json_int_t)(v->shared_dirty + v->private_dirty),
+			 "shared_dirty", (json_int_t)v->shared_dirty, "private_dirty", (json_int_t)v->private_dirty,
+			 "anon_huge", (json_int_t)v->anon_huge, "pmd_mapped", (json_int_t)(v->shmem_pmd + v->file_pmd));
+}
+
+/* Every /proc/vmstat counter the op changed (system-wide, whoever changed it). */
+static json_t *vmstat_delta_json(const struct vmstat_delta *d)
+{
+	json_t *o;
+
+	if (!d->ok)
+		return json_null();
+	o = json_object();
+	for (int i = 0; i < d->n; i++)
+		json_object_set_new(o, d->name[i], json_integer((json_int_t)d->delta[i]));
+	return o;
 }
 
 json_t *sample_json(const struct report *r, const struct sample *s)
@@ -108,6 +138,9 @@ json_t *sample_json(const struct report *r, const struct sample *s)
 	json_object_set_new(o, "ipis_by_cpu", ipis_by_cpu_json(r->kstat, ks));
 	json_object_set_new(o, "ipis_per_remote_cpu", real_or_null(d.ipis_per_remote_ok, d.ipis_per_remote_cpu));
 	json_object_set_new(o, "vmstat", vm);
+	json_object_set_new(o, "vmstat_delta", vmstat_delta_json(&s->vmstat));
+	json_object_set_new(o, "activations_per_gib", real_or_null(d.activations_ok, d.activations_per_gib));
+	json_object_set_new(o, "smaps", smaps_json(s));
 	json_object_set_new(o, "ns_per_gib", json_real(d.ns_per_gib));
 	json_object_set_new(o, "flushes_per_gib", real_or_null(ks->flushes_ok, d.flushes_per_gib));
 	json_object_set_new(o, "ipis_per_gib", real_or_null(ks->interrupts_ok, d.ipis_per_gib));
@@ -130,9 +163,10 @@ static void csv_value(FILE *f, const json_t *v)
 }
 
 static const char *const csv_scalars[] = {
-	"backing", "touch", "size_bytes", "cpus", "remote_mode", "placement", "sweep", "measure_cpu", "iteration", "wall_ns",
-	"exit_no_mapping_ns", "flushes", "flushes_full", "flushes_ranged", "flushes_all_cpus", "model_flushes", "ipis", "ipis_per_remote_cpu",
-	"ns_per_gib", "flushes_per_gib", "ipis_per_gib",
+	"backing", "touch", "populate", "dirty_tables", "page_tables", "size_bytes", "cpus", "remote_mode", "placement",
+	"sweep", "measure_cpu", "iteration", "wall_ns", "exit_no_mapping_ns", "absent_page_ns", "flushes", "flushes_full",
+	"flushes_ranged", "flushes_all_cpus", "model_flushes", "ipis", "ipis_per_remote_cpu", "ns_per_gib",
+	"flushes_per_gib", "ipis_per_gib", "activations_per_gib",
 };
 /* Per event: its value on the op's task, its running ratio, its sum on the remote CPUs. */
 static const char *const csv_event_groups[] = { "events", "events_running_ratio", "events_remote_cpus" };
@@ -264,7 +298,8 @@ void report_case(struct report *r, const struct case_summary *sum)
 {
 	const struct case_params *p = &sum->params;
 	json_t *o = json_object(), *stats = json_object();
-	bool ok[CASE_METRICS] = { true, true, sum->flushes_ok, sum->flushes_ok, sum->ipis_ok, sum->baseline_ok };
+	bool ok[CASE_METRICS] = { true, true, sum->flushes_ok, sum->flushes_ok, sum->ipis_ok, sum->baseline_ok,
+				  sum->activations_ok };
 	char *line;
 
 	case_params_json(o, p);
@@ -309,20 +344,30 @@ static void size_text(size_t bytes, char *buf, size_t len)
 		snprintf(buf, len, "%zuK", bytes >> 10);
 }
 
+/* "dirty", "clean", or a dose as dirtied/all page tables: "64/128". */
+static void touch_text(const struct case_params *p, char *buf, size_t len)
+{
+	if (p->dirty_tables == DIRTY_TABLES_NONE)
+		snprintf(buf, len, "%s", touch_name(p->touch));
+	else
+		snprintf(buf, len, "%ld/%zu", p->dirty_tables, page_tables_of(p->size));
+}
+
 void report_table(FILE *out, const struct case_summary *sums, int n)
 {
-	fprintf(out, "\n%-13s %-7s %-5s %6s %4s %-10s %-5s %10s %10s %10s %10s %10s %10s %s\n", "op", "backing",
-		"touch", "size", "cpus", "placement", "rmode", "median_ms", "ns/GiB", "flush/GiB", "model/GiB",
-		"IPIs/GiB", "ref_ms", "n");
+	fprintf(out, "\n%-13s %-7s %-9s %-7s %6s %4s %-10s %-5s %10s %10s %10s %10s %10s %10s %10s %s\n", "op",
+		"backing", "touch", "populate", "size", "cpus", "placement", "rmode", "median_ms", "ns/GiB", "flush/GiB",
+		"model/GiB", "IPIs/GiB", "act/GiB", "ref_ms", "n");
 	for (int i = 0; i < n; i++) {
 		const struct case_summary *s = &sums[i];
 		const struct case_params *p = &s->params;
 		double gib = (double)p->size / GIB;
-		char size[24];
+		char size[24], touch[32];
 
 		size_text(p->size, size, sizeof(size));
-		fprintf(out, "%-13s %-7s %-5s %6s %4d %-10s %-5s ", p->workload->name, backing_name(p->backing),
-			touch_name(p->touch), size, p->cpus, p->placement->text, remote_mode_name(p->remote));
+		touch_text(p, touch, sizeof(touch));
+		fprintf(out, "%-13s %-7s %-9s %-7s %6s %4d %-10s %-5s ", p->workload->name, backing_name(p->backing),
+			touch, populate_name(p->populate), size, p->cpus, p->placement->text, remote_mode_name(p->remote));
 		if (!s->samples) {
 			fprintf(out, "%s: %s\n", s->skipped ? "skipped" : "failed", s->why);
 			continue;
@@ -332,6 +377,7 @@ void report_table(FILE *out, const struct case_summary *sums, int n)
 		cell(out, s->flushes_ok, "%10.1f ", s->stat[CM_FLUSHES_PER_GIB].median);
 		cell(out, s->model_flushes >= 0, "%10.1f ", s->model_flushes / gib);
 		cell(out, s->ipis_ok, "%10.1f ", s->stat[CM_IPIS_PER_GIB].median);
+		cell(out, s->activations_ok, "%10.0f ", s->stat[CM_ACTIVATIONS_PER_GIB].median);
 		if (s->baseline_ok)
 			fprintf(out, "%10.3f ", s->stat[CM_BASELINE_NS].median / 1e6);
 		else

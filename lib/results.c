@@ -10,9 +10,26 @@
 
 /* Metrics every sample has, then one per perf event. */
 static const char *const base_metrics[] = {
-	"wall_ns", "ns_per_gib", "flushes", "flushes_per_gib", "ipis", "ipis_per_gib", "exit_no_mapping_ns", "absent_page_ns",
+	"wall_ns", "ns_per_gib", "flushes", "flushes_per_gib", "ipis", "ipis_per_gib", "activations_per_gib",
+	"exit_no_mapping_ns", "absent_page_ns",
 };
+#define VMSTAT_PREFIX "vmstat_delta."
 #define BASE_METRICS (int)(sizeof(base_metrics) / sizeof(base_metrics[0]))
+
+/* Runs before the populate axis always used MADV_POPULATE first. */
+static const char *populate_of(const json_t *s)
+{
+	const char *p = json_string_value(json_object_get(s, "populate"));
+
+	return p ? p : "madvise";
+}
+
+static const char *placement_of(const json_t *s)
+{
+	const char *p = json_string_value(json_object_get(s, "placement"));
+
+	return p ? p : "compact";
+}
 
 static void case_key(const json_t *s, char *key, size_t klen, char *label, size_t llen)
 {
@@ -20,15 +37,20 @@ static void case_key(const json_t *s, char *key, size_t klen, char *label, size_
 	const char *backing = json_string_value(json_object_get(s, "backing"));
 	const char *touch = json_string_value(json_object_get(s, "touch"));
 	const char *remote = json_string_value(json_object_get(s, "remote_mode"));
-	const char *placement = json_string_value(json_object_get(s, "placement"));
+	const json_t *dose = json_object_get(s, "dirty_tables");
 	json_int_t size = json_integer_value(json_object_get(s, "size_bytes"));
 	json_int_t cpus = json_integer_value(json_object_get(s, "cpus"));
+	char dirtied[32] = "-", short_dose[40] = "";
 
-	placement = placement ? placement : "compact";
-	snprintf(key, klen, "op=%s backing=%s touch=%s size=%" JSON_INTEGER_FORMAT " cpus=%" JSON_INTEGER_FORMAT
-		 " placement=%s remote=%s", op, backing, touch, size, cpus, placement, remote);
-	snprintf(label, llen, "%s %s %s %" JSON_INTEGER_FORMAT "M %" JSON_INTEGER_FORMAT "cpu %s %s", op, backing,
-		 touch, size >> 20, cpus, placement, remote);
+	if (json_is_integer(dose)) {
+		snprintf(dirtied, sizeof(dirtied), "%" JSON_INTEGER_FORMAT, json_integer_value(dose));
+		snprintf(short_dose, sizeof(short_dose), " d%" JSON_INTEGER_FORMAT, json_integer_value(dose));
+	}
+	snprintf(key, klen, "op=%s backing=%s touch=%s populate=%s dirty_tables=%s size=%" JSON_INTEGER_FORMAT
+		 " cpus=%" JSON_INTEGER_FORMAT " placement=%s remote=%s", op, backing, touch, populate_of(s), dirtied,
+		 size, cpus, placement_of(s), remote);
+	snprintf(label, llen, "%s %s %s%s %" JSON_INTEGER_FORMAT "M %" JSON_INTEGER_FORMAT "cpu %s %s %s", op,
+		 backing, touch, short_dose, size >> 20, cpus, placement_of(s), remote, populate_of(s));
 }
 
 static int metric_add(struct result_set *rs, const char *name)
@@ -58,12 +80,12 @@ static struct result_case *case_for(struct result_set *rs, const json_t *s)
 	memset(c, 0, sizeof(*c));
 	snprintf(c->key, sizeof(c->key), "%s", key);
 	snprintf(c->label, sizeof(c->label), "%s", label);
-	c->params = json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:s}", "op", json_object_get(s, "op"), "backing",
-			      json_object_get(s, "backing"), "touch", json_object_get(s, "touch"), "size_bytes",
-			      json_object_get(s, "size_bytes"), "cpus", json_object_get(s, "cpus"), "remote_mode",
-			      json_object_get(s, "remote_mode"), "placement",
-			      json_string_value(json_object_get(s, "placement")) ?
-				      json_string_value(json_object_get(s, "placement")) : "compact");
+	c->params = json_pack("{s:O, s:O, s:O, s:s, s:O, s:O, s:O, s:O, s:s}", "op", json_object_get(s, "op"), "backing",
+			      json_object_get(s, "backing"), "touch", json_object_get(s, "touch"), "populate",
+			      populate_of(s), "dirty_tables",
+			      json_object_get(s, "dirty_tables") ? json_object_get(s, "dirty_tables") : json_null(),
+			      "size_bytes", json_object_get(s, "size_bytes"), "cpus", json_object_get(s, "cpus"),
+			      "remote_mode", json_object_get(s, "remote_mode"), "placement", placement_of(s));
 	return c;
 }
 
@@ -72,37 +94,87 @@ static double number_or_nan(const json_t *v)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+/* A metric's value in one sample: "events.X" and "vmstat_delta.X" from their
+ * objects (a counter the op did not change is 0), the rest at the top level. */
+static double metric_value(const json_t *s, const char *name)
+{
+	const json_t *vm = json_object_get(s, "vmstat_delta");
+
+	if (strncmp(name, "events.", 7) == 0)
+		return number_or_nan(json_object_get(json_object_get(s, "events"), name + 7));
+	if (strncmp(name, VMSTAT_PREFIX, strlen(VMSTAT_PREFIX)) != 0)
+		return number_or_nan(json_object_get(s, name));
+	if (!json_is_object(vm))
+		return NAN;
+	return json_object_get(vm, name + strlen(VMSTAT_PREFIX)) ?
+		       number_or_nan(json_object_get(vm, name + strlen(VMSTAT_PREFIX))) : 0;
+}
+
+/* Metrics named by this sample's events and changed vmstat counters. */
+static void add_metrics_of(struct result_set *rs, const json_t *s)
+{
+	const char *key;
+	json_t *v;
+	char name[64];
+
+	json_object_foreach(json_object_get(s, "events"), key, v) {
+		snprintf(name, sizeof(name), "events.%s", key);
+		metric_add(rs, name);
+	}
+	json_object_foreach(json_object_get(s, "vmstat_delta"), key, v) {
+		snprintf(name, sizeof(name), VMSTAT_PREFIX "%s", key);
+		metric_add(rs, name);
+	}
+}
+
 /* Append one sample's value of every metric to its case. */
 static int add_sample(struct result_set *rs, const json_t *s)
 {
 	struct result_case *c = case_for(rs, s);
-	const char *key;
-	json_t *v;
+	unsigned char *read;
 
 	if (!c)
 		return -1;
-	json_object_foreach(json_object_get(s, "events"), key, v) {
-		char name[64];
-
-		snprintf(name, sizeof(name), "events.%s", key);
-		metric_add(rs, name);
-	}
+	add_metrics_of(rs, s);
+	read = realloc(c->vmstat_read, c->n + 1);
+	if (!read)
+		return -1;
+	c->vmstat_read = read;
+	read[c->n] = json_is_object(json_object_get(s, "vmstat_delta"));
 	for (int m = 0; m < rs->nmetrics; m++) {
-		bool first = !c->values[m];
+		bool first = !c->values[m], vmstat = strncmp(rs->metrics[m], VMSTAT_PREFIX, strlen(VMSTAT_PREFIX)) == 0;
 		double *grown = realloc(c->values[m], sizeof(double) * (c->n + 1));
-		const char *name = rs->metrics[m];
 
 		if (!grown)
 			return -1;
 		c->values[m] = grown;
-		/* A metric first seen now has no values in earlier samples of this case. */
+		/* A metric first seen now has no values in earlier samples of this
+		 * case: unread, or for a vmstat counter read then, unchanged. */
 		for (size_t i = 0; first && i < c->n; i++)
-			grown[i] = NAN;
-		grown[c->n] = strncmp(name, "events.", 7) == 0 ?
-				      number_or_nan(json_object_get(json_object_get(s, "events"), name + 7)) :
-				      number_or_nan(json_object_get(s, name));
+			grown[i] = vmstat && read[i] ? 0 : NAN;
+		grown[c->n] = metric_value(s, rs->metrics[m]);
 	}
 	c->n++;
+	return 0;
+}
+
+/* A vmstat counter that changed only in other cases' samples was 0 in this
+ * case's (where vmstat was read). */
+static int fill_unchanged_vmstat(struct result_set *rs)
+{
+	for (int i = 0; i < rs->ncases; i++) {
+		struct result_case *c = &rs->cases[i];
+
+		for (int m = 0; m < rs->nmetrics; m++) {
+			if (c->values[m] || strncmp(rs->metrics[m], VMSTAT_PREFIX, strlen(VMSTAT_PREFIX)) != 0)
+				continue;
+			c->values[m] = malloc(sizeof(double) * (c->n ? c->n : 1));
+			if (!c->values[m])
+				return -1;
+			for (size_t k = 0; k < c->n; k++)
+				c->values[m][k] = c->vmstat_read[k] ? 0 : NAN;
+		}
+	}
 	return 0;
 }
 
@@ -141,6 +213,10 @@ int results_load(const char *dir, struct result_set *rs, char *why, size_t len)
 	}
 	free(line);
 	fclose(f);
+	if (ret == 0 && fill_unchanged_vmstat(rs) < 0) {
+		snprintf(why, len, "out of memory reading %s", path);
+		ret = -1;
+	}
 	if (ret == 0 && rs->ncases == 0) {
 		snprintf(why, len, "%s holds no samples", path);
 		ret = -1;
@@ -153,6 +229,7 @@ void results_free(struct result_set *rs)
 	for (int i = 0; i < rs->ncases; i++) {
 		for (int m = 0; m < RESULTS_MAX_METRICS; m++)
 			free(rs->cases[i].values[m]);
+		free(rs->cases[i].vmstat_read);
 		json_decref(rs->cases[i].params);
 	}
 	free(rs->cases);

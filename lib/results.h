@@ -6,13 +6,14 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#define RESULTS_MAX_METRICS 48
+#define RESULTS_MAX_METRICS 320
 
 struct result_case {
 	char key[256];   /* the parameters that identify a case across runs */
 	char label[160]; /* short form for tables */
-	json_t *params;  /* op, backing, touch, size_bytes, cpus, remote_mode, placement */
+	json_t *params;  /* op, backing, touch, populate, dirty_tables, size_bytes, cpus, remote_mode, placement */
 	size_t n;
+	unsigned char *vmstat_read; /* per sample: vmstat_delta was read (an unchanged counter is 0, not unread) */
 	double *values[RESULTS_MAX_METRICS]; /* per metric, n values; NAN where the sample had null */
 };
 
@@ -20,7 +21,7 @@ struct result_set {
 	char dir[512];
 	json_t *meta;
 	int nmetrics;
-	char metrics[RESULTS_MAX_METRICS][64]; /* "wall_ns", ..., "events.task_clock" */
+	char metrics[RESULTS_MAX_METRICS][64]; /* "wall_ns", ..., "events.task_clock", "vmstat_delta.pgfree" */
 	int ncases;
 	struct result_case *cases;
 };

@@ -43,6 +43,10 @@ static void usage(FILE *f)
 		"  --op LIST          munmap,madv_dontneed,exit,flush_cost (default munmap)\n"
 		"  --backing LIST     anon,shmem,file,thp,hugetlb (default shmem)\n"
 		"  --touch LIST       dirty,clean (default dirty)\n"
+		"  --populate LIST    fault (each page faulted by its own access, default) or madvise\n"
+		"                     (MADV_POPULATE_* first: the zap then activates every folio)\n"
+		"  --dirty-tables LIST  dose-response: fault clean, then dirty the first page of this\n"
+		"                     share (50%%) or count (64) of the page tables; shmem and file\n"
 		"  --size LIST        sizes with K/M/G suffixes (default 1G)\n"
 		"  --cpus LIST        CPU counts: 1,2,all or ranges 1-4 (default 1)\n"
 		"  --placement LIST   compact,scatter,smt,cross-llc,cross-numa or pus:0+2+5 (default compact)\n"
@@ -92,6 +96,7 @@ static void parse_run_args(struct run_request *req, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "op", required_argument, NULL, 0 },         { "backing", required_argument, NULL, 0 },
 		{ "touch", required_argument, NULL, 0 },      { "size", required_argument, NULL, 0 },
+		{ "populate", required_argument, NULL, 0 },   { "dirty-tables", required_argument, NULL, 0 },
 		{ "cpus", required_argument, NULL, 0 },       { "remote", required_argument, NULL, 0 },
 		{ "placement", required_argument, NULL, 0 },  { "events", required_argument, NULL, 0 },
 		{ "iterations", required_argument, NULL, 0 }, { "warmup", required_argument, NULL, 0 },
@@ -139,10 +144,7 @@ static void build_sweeps(struct run_request *req, int max_cpus)
 
 		for (int s = 0; !wide && !bad && s < req->nsweeps; s++) {
 			bad = sweep_set(&req->sweeps[s], ov->key, ov->value, why, sizeof(why));
-			if (strcmp(ov->key, "size") == 0)
-				snprintf(req->sweeps[s].size_origin, sizeof(req->sweeps[s].size_origin), "%s", ov->origin);
-			if (strcmp(ov->key, "dir") == 0)
-				snprintf(req->sweeps[s].dir_origin, sizeof(req->sweeps[s].dir_origin), "%s", ov->origin);
+			sweep_note_origin(&req->sweeps[s], ov->key, ov->origin);
 		}
 		if (bad)
 			die_bad_input("%s: %s", ov->origin, why);

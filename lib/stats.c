@@ -6,6 +6,7 @@
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
+#include <gsl/gsl_fit.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
@@ -139,6 +140,66 @@ static int median_ci(const double *values, size_t n, uint64_t seed, double *lo, 
 	boot_ci(&bt, lo, hi);
 	boot_free(&bt);
 	return 0;
+}
+
+static int fit_slope(const double *x, const double *y, size_t n, double *slope, double *intercept, double *sumsq)
+{
+	double cov00, cov01, cov11;
+
+	return gsl_fit_linear(x, 1, y, 1, n, intercept, slope, &cov00, &cov01, &cov11, sumsq);
+}
+
+/* Wild bootstrap (Rademacher weights on residuals scaled by 1/sqrt(1 - h),
+ * the leverage): the doses stay as designed, and a spread that grows with
+ * the dose is kept. */
+static int slope_ci(const double *x, const double *y, size_t n, uint64_t seed, struct line_fit *f)
+{
+	double *resid = alloc_doubles(n), mean_x = 0, sxx = 0, intercept, sumsq;
+	struct boot bt;
+
+	if (!resid || boot_init(&bt, seed, n) < 0) {
+		free(resid);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		mean_x += x[i] / (double)n;
+	for (size_t i = 0; i < n; i++)
+		sxx += (x[i] - mean_x) * (x[i] - mean_x);
+	for (size_t i = 0; i < n; i++) {
+		double h = 1.0 / (double)n + (x[i] - mean_x) * (x[i] - mean_x) / sxx;
+
+		resid[i] = (y[i] - f->intercept - f->slope * x[i]) / sqrt(h < 1 ? 1 - h : 1);
+	}
+	for (size_t b = 0; b < STATS_BOOTSTRAP; b++) {
+		for (size_t i = 0; i < n; i++)
+			bt.buf[i] = f->intercept + f->slope * x[i] + (gsl_rng_uniform(bt.rng) < 0.5 ? -resid[i] : resid[i]);
+		if (fit_slope(x, bt.buf, n, &bt.est[b], &intercept, &sumsq) != 0)
+			bt.est[b] = NAN;
+	}
+	boot_ci(&bt, &f->slope_lo, &f->slope_hi);
+	boot_free(&bt);
+	free(resid);
+	return 0;
+}
+
+int stats_fit_line(const double *x, const double *y, size_t n, uint64_t seed, struct line_fit *f)
+{
+	double sumsq, mean_y = 0, total = 0, lo = INFINITY, hi = -INFINITY;
+
+	for (size_t i = 0; i < n; i++) {
+		lo = x[i] < lo ? x[i] : lo;
+		hi = x[i] > hi ? x[i] : hi;
+		mean_y += y[i] / (double)n;
+	}
+	if (n < 3 || !(hi > lo))
+		return -1;
+	*f = (struct line_fit){ .n = n };
+	if (fit_slope(x, y, n, &f->slope, &f->intercept, &sumsq) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		total += (y[i] - mean_y) * (y[i] - mean_y);
+	f->r2 = total > 0 ? 1 - sumsq / total : NAN;
+	return slope_ci(x, y, n, seed, f);
 }
 
 static void summary_clear(struct summary *s, size_t n)

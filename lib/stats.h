@@ -56,6 +56,22 @@ struct comparison {
 int stats_compare(const double *a, size_t na, const double *b, size_t nb, uint64_t seed,
 		  struct comparison *c);
 
+/* A least-squares line y = intercept + slope * x (gsl_fit_linear). */
+struct line_fit {
+	size_t n;
+	double slope, intercept;
+	double slope_lo, slope_hi; /* seeded wild bootstrap 95 % CI (percentile) */
+	double r2;
+};
+
+/*
+ * Fit y against x; the CI comes from a wild bootstrap (Rademacher weights on
+ * leverage-scaled residuals), which keeps the x as designed (the doses) and
+ * allows a spread that changes with x. -1 with fewer than 3 pairs, fewer
+ * than 2 distinct x, or out of memory.
+ */
+int stats_fit_line(const double *x, const double *y, size_t n, uint64_t seed, struct line_fit *f);
+
 /* Adaptive sampling: is the median's CI half-width within target (a fraction of the median)? */
 bool stats_ci_within(const struct summary *s, double target);
 

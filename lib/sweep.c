@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char sweep_keys[] = "op, backing, touch, size, cap_size_to_memory, cpus, placement, remote, iterations, warmup, "
-			  "ci_target, max_iterations, max_time, dir; for the whole run: events, order";
+const char sweep_keys[] = "op, backing, touch, populate, dirty_tables, size, cap_size_to_memory, cpus, placement, "
+			  "remote, iterations, warmup, ci_target, max_iterations, max_time, dir; for the whole run: events, "
+			  "order";
 
 void sweep_defaults(struct sweep *s, int max_cpus)
 {
@@ -21,6 +22,8 @@ void sweep_defaults(struct sweep *s, int max_cpus)
 	s->nbackings = 1;
 	s->touches[0] = TOUCH_DIRTY;
 	s->ntouches = 1;
+	s->populates[0] = POPULATE_FAULT;
+	s->npopulates = 1;
 	s->sizes[0] = 1ul << 30;
 	s->nsizes = 1;
 	snprintf(s->size_origin, sizeof(s->size_origin), "the default size");
@@ -162,6 +165,36 @@ static int parse_count(const char *key, const char *value, int min, int *out, ch
 	return 0;
 }
 
+/* A dose: "50%" of the page tables, or a count of them ("64"). */
+static int dose_item(const char *item, int i, void *ctx, char *why, size_t len)
+{
+	struct dose *d = &((struct dose *)ctx)[i];
+	char *end;
+	double v = strtod(item, &end);
+
+	*d = (struct dose){ .is_share = end != item && *end == '%', .share = v / 100 };
+	if (d->is_share && !end[1] && v >= 0 && v <= 100)
+		return 0;
+	d->count = strtol(item, &end, 10);
+	if (end != item && !*end && d->count >= 0 && d->count <= 1000000000)
+		return 0;
+	snprintf(why, len, "bad dirty_tables '%s': want a share of the page tables such as 50%% or a count such as 64",
+		 item);
+	return -1;
+}
+
+static int parse_doses(struct sweep *s, const char *value, char *why, size_t len)
+{
+	struct dose doses[LIST_MAX];
+	int n = parse_list("dirty_tables", value, LIST_MAX, dose_item, doses, why, len);
+
+	if (n < 0)
+		return -1;
+	memcpy(s->doses, doses, sizeof(doses[0]) * (size_t)n);
+	s->ndoses = n;
+	return 0;
+}
+
 /* "2%" or "0.02"; 0 turns the feature off. */
 static int parse_fraction(const char *key, const char *value, double min, double max, double *out, char *why,
 			  size_t len)
@@ -229,6 +262,11 @@ int sweep_set(struct sweep *s, const char *key, const char *value, char *why, si
 		return parse_names(key, value, backing_from_name, s->backings, BACKING_COUNT, &s->nbackings, why, len);
 	if (strcmp(key, "touch") == 0)
 		return parse_names(key, value, touch_from_name, s->touches, TOUCH_COUNT, &s->ntouches, why, len);
+	if (strcmp(key, "populate") == 0)
+		return parse_names(key, value, populate_from_name, s->populates, POPULATE_COUNT, &s->npopulates, why,
+				   len);
+	if (strcmp(key, "dirty_tables") == 0)
+		return parse_doses(s, value, why, len);
 	if (strcmp(key, "remote") == 0)
 		return parse_names(key, value, remote_mode_from_name, s->remotes, REMOTE_MODE_COUNT, &s->nremotes,
 				   why, len);
@@ -261,6 +299,60 @@ int sweep_set(struct sweep *s, const char *key, const char *value, char *why, si
 	return -1;
 }
 
+void sweep_note_origin(struct sweep *s, const char *key, const char *origin)
+{
+	char *to = strcmp(key, "size") == 0 ? s->size_origin : strcmp(key, "dir") == 0 ? s->dir_origin :
+		   strcmp(key, "dirty_tables") == 0 ? s->dose_origin : strcmp(key, "touch") == 0 ? s->touch_origin :
+		   NULL;
+
+	if (to)
+		snprintf(to, sizeof(s->size_origin), "%s", origin);
+}
+
+/* The page tables a dose dirties in a mapping of size bytes; -1 if more than it has. */
+static long dose_tables(const struct dose *d, size_t size)
+{
+	size_t tables = page_tables_of(size);
+
+	if (d->is_share)
+		return (long)(d->share * (double)tables + 0.5);
+	return (size_t)d->count <= tables ? d->count : -1;
+}
+
+/* A dose-response is faulted clean, on a shared backing, by an op that zaps it. */
+static int doses_check(struct sweep *s, char *why, size_t len)
+{
+	for (int i = 0; i < s->ntouches; i++)
+		if (s->touches[i] != TOUCH_CLEAN && s->touch_origin[0]) {
+			snprintf(why, len, "%s: touch=%s with dirty_tables (%s): a dose-response case is faulted clean, "
+				 "then the first page of the chosen page tables is dirtied; drop touch or set it to clean",
+				 s->touch_origin, touch_name(s->touches[i]), s->dose_origin);
+			return -1;
+		}
+	for (int i = 0; i < s->nbackings; i++)
+		if (dose_backing_refusal(s->backings[i])) {
+			snprintf(why, len, "%s: dirty_tables on %s: %s", s->dose_origin, backing_name(s->backings[i]),
+				 dose_backing_refusal(s->backings[i]));
+			return -1;
+		}
+	for (int i = 0; i < s->nops; i++)
+		if (strcmp(s->ops[i]->name, "flush_cost") == 0) {
+			snprintf(why, len, "%s: dirty_tables with op flush_cost: the calibration sets its own page state",
+				 s->dose_origin);
+			return -1;
+		}
+	for (int i = 0; i < s->ndoses; i++)
+		for (int z = 0; z < s->nsizes; z++)
+			if (dose_tables(&s->doses[i], s->sizes[z]) < 0) {
+				snprintf(why, len, "%s: dirty_tables %ld: a mapping of %zu MiB has only %zu page tables",
+					 s->dose_origin, s->doses[i].count, s->sizes[z] >> 20, page_tables_of(s->sizes[z]));
+				return -1;
+			}
+	s->touches[0] = TOUCH_CLEAN;
+	s->ntouches = 1;
+	return 0;
+}
+
 int sweep_finish(struct sweep *s, char *why, size_t len)
 {
 	char reason[256];
@@ -282,7 +374,7 @@ int sweep_finish(struct sweep *s, char *why, size_t len)
 		return -1;
 	}
 	s->nsizes = kept;
-	return 0;
+	return s->ndoses ? doses_check(s, why, len) : 0;
 }
 
 void event_set_defaults(struct event_set *e)
@@ -343,7 +435,9 @@ int sweep_expand(const struct sweep *s, struct case_params *cases, int max)
 	for (int o = 0; o < s->nops; o++)
 	for (int b = 0; b < s->nbackings; b++)
 	for (int t = 0; t < s->ntouches; t++)
+	for (int po = 0; po < s->npopulates; po++)
 	for (int z = 0; z < s->nsizes; z++)
+	for (int d = 0; d < (s->ndoses ? s->ndoses : 1); d++)
 	for (int c = 0; c < s->ncpus; c++)
 	for (int pl = 0; pl < s->nplacements; pl++)
 	for (int r = 0; r < s->nremotes; r++) {
@@ -355,7 +449,8 @@ int sweep_expand(const struct sweep *s, struct case_params *cases, int max)
 			return -1;
 		cases[n++] = (struct case_params){
 			.workload = s->ops[o], .backing = s->backings[b], .touch = s->touches[t],
-			.size = s->sizes[z], .cpus = s->cpus[c], .remote = s->remotes[r],
+			.populate = s->populates[po], .size = s->sizes[z],
+			.dirty_tables = s->ndoses ? dose_tables(&s->doses[d], s->sizes[z]) : DIRTY_TABLES_NONE, .cpus = s->cpus[c], .remote = s->remotes[r],
 			.placement = &s->placements[pl], .file_dir = s->file_dir,
 			.iterations = s->iterations, .warmup = s->warmup, .sweep_name = s->name,
 			.ci_target = s->ci_target, .max_iterations = s->max_iterations, .max_time_s = s->max_time_s,

@@ -14,6 +14,13 @@
 
 #define SWEEP_PLACEMENTS 8
 
+/* One dose of a dose-response: a share of the page tables, or a count. */
+struct dose {
+	bool is_share;
+	double share; /* 0..1 */
+	long count;
+};
+
 struct sweep {
 	char name[64]; /* "sweep", or the name of a [case NAME] section */
 	int max_cpus;  /* what "all" means */
@@ -23,11 +30,17 @@ struct sweep {
 	int nbackings;
 	int touches[TOUCH_COUNT];
 	int ntouches;
+	int populates[POPULATE_COUNT];
+	int npopulates;
+	struct dose doses[LIST_MAX]; /* dirty_tables; none: the touch pattern alone */
+	int ndoses;
 	size_t sizes[LIST_MAX];
 	int nsizes;
 	bool cap_sizes;        /* drop sizes over the memory limit instead of refusing them */
 	char size_origin[160]; /* where the sizes were set, for messages: "file:line" or "--size" */
 	char dir_origin[160];  /* where file_dir was set, likewise: checked once every override is in */
+	char dose_origin[160]; /* where dirty_tables was set, likewise */
+	char touch_origin[160]; /* where touch was set; empty: the default */
 	int cpus[LIST_MAX];
 	int ncpus;
 	int remotes[REMOTE_MODE_COUNT];
@@ -70,8 +83,12 @@ int run_setting_set(struct run_settings *r, const char *key, const char *value, 
 void event_set_defaults(struct event_set *e);
 int event_set_parse(struct event_set *e, const char *value, char *why, size_t len);
 
+/* Remember where key was set ("file:line", "--size 1G") for later messages. */
+void sweep_note_origin(struct sweep *s, const char *key, const char *origin);
+
 /* Checks that need every key set: the sizes against memory (dropping those
- * over the limit when cap_size_to_memory is on). -1 with why. */
+ * over the limit when cap_size_to_memory is on), and a dose-response against
+ * the ops, backings, touch and sizes. -1 with why. */
 int sweep_finish(struct sweep *s, char *why, size_t len);
 
 /* Every combination of a sweep's axes appended to cases; returns how many, or

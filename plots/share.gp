@@ -6,7 +6,7 @@ do for [term in "pngcairo svg"] {
 	if (term eq "pngcairo") { set terminal pngcairo size 900,560 enhanced font "sans,10"; set output outbase.".png" }
 	if (term eq "svg") { set terminal svg size 900,560 enhanced font "sans,10"; set output outbase.".svg" }
 	set title "Forced flushes in a dirty shmem teardown: estimated cost against the rest of the op\n{/*0.8 ".subtitle."}"
-	set ylabel "ms (medians); flush cost = extra flushes x ns per flush (flush_cost)" noenhanced
+	set ylabel "ms (medians); flush cost = extra flushes x ns per flush (in situ, else flush_cost)" noenhanced
 	set style data histograms
 	set style histogram rowstacked
 	set style fill solid 0.8 border -1

@@ -29,16 +29,20 @@ is($status, 0, 'analyze exits 0') or diag($err);
 my ($ns_per_flush) = $out =~ /^\s+1 compact\s+spin\s+(\d+)\s+0\.00\s+-\s+3$/m;
 ok(defined $ns_per_flush && $ns_per_flush > 0, 'analyze: a positive cost per flush at 1 CPU');
 like($out, qr/ESTIMATES, not measurements/, 'analyze: says the projection is an estimate');
-my ($fd, $fc, $md, $mc, $delta, $est, $defer) =
-	$out =~ /^munmap\s+64M\s+1 compact\s+spin\s+(\d+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.-]+)\s+([\d.-]+)\s+([\d.-]+)/m;
+my ($fd, $fc, $md, $mc, $delta, $est, $kept, $defer, $share, $price) =
+	$out =~ /^munmap\s+64M\s+1 compact\s+spin\s+fault\s+(\d+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.-]+)\s+([\d.-]+)\s+([\d.-]+)\s+([\d.-]+)\s+([\d.-]+)%\s+(\S+)$/m;
 ok(defined $fd, 'analyze: a row for munmap 64M') or diag($out);
 is($fd, 33, 'analyze: dirty shmem 64 MiB munmap: 33 flushes (32 tables + 1)');
 is($fc, 2, 'analyze: clean: 2 flushes');
+is($price, 'flush_cost', 'analyze: without a dose-response the row is priced by flush_cost, and says so');
 cmp_ok(abs($est - ($fd - $fc) * $ns_per_flush / 1e6), '<', 0.002, 'analyze: flush cost = extra flushes x ns/flush');
+cmp_ok(abs($kept - ($delta - $est)), '<', 0.002, 'analyze: kept = (time dirty - time clean) - flush cost');
 cmp_ok(abs($defer - ($md - $est)), '<', 0.002, 'analyze: deferred estimate = time dirty - flush cost');
+like($out, qr/In-situ cost of one forced flush: none/, 'analyze: says the run has no dose-response');
 
 ($status, $out, $err) = run_cmd($TLBBENCH, 'plot', $dir);
 is($status, 0, 'plot exits 0') or diag($err);
+like($out, qr/^\(no dose\.png: the run has no dose-response/m, 'plot: says why there is no dose.png');
 for my $name (qw(time flushes share)) {
 	my $png = "$dir/plots/$name.png";
 	ok(-s $png > 1000, "$name.png is not empty");

@@ -12,7 +12,7 @@ our $TLBBENCH;
 my $cpus = cpu_count();
 my $configs = "$FindBin::Bin/../../configs";
 
-for my $name (qw(quick full scaling signoff)) {
+for my $name (qw(quick full scaling signoff dose)) {
 	my ($status, $out, $err) = run_cmd($TLBBENCH, 'run', '-c', "$configs/$name.ini", '--dry-run');
 	is($status, 0, "configs/$name.ini parses") or diag($err);
 	like($out, qr/^\d+ cases; events: cycles instructions/m, "configs/$name.ini: cases listed");
@@ -63,6 +63,9 @@ my @bad = (
 	[ "[sweep]\ncap_size_to_memory = maybe\n", 2, qr/want yes or no/ ],
 	[ "[sweep]\nop = munmap\nsize = 64T\n", 3, qr/larger than this machine can hold/ ],
 	[ "[sweep]\nbacking = file\ndir = /nonexistent/tlbbench\n", 3, qr/cannot create a backing file/ ],
+	[ "[sweep]\nbacking = anon\ndirty_tables = 50%\n", 3, qr/dirty_tables on anon/ ],
+	[ "[sweep]\ndirty_tables = 50%\n[case x]\ntouch = dirty\n", 4, qr/touch=dirty with dirty_tables \(\S+:2\)/ ],
+	[ "[sweep]\npopulate = gup\n", 2, qr/unknown populate 'gup'/ ],
 );
 my $i = 0;
 for my $case (@bad) {

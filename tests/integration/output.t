@@ -22,13 +22,21 @@ ok(exists $meta->{counters}{tlb_flush_tracepoint}{supported}, 'meta.json: which 
 
 my @samples = read_samples($dir);
 is(scalar @samples, 4 * 2, 'samples.jsonl: 2 samples for each of 4 cases');
-my @keys = qw(op backing touch size_bytes cpus remote_mode iteration wall_ns flushes flushes_by_reason ipis
-	      flushes_per_gib ipis_per_gib ns_per_gib model_flushes events);
+my @keys = qw(op backing touch populate dirty_tables page_tables size_bytes cpus remote_mode iteration wall_ns flushes
+	      flushes_by_reason ipis flushes_per_gib ipis_per_gib ns_per_gib model_flushes events vmstat_delta
+	      activations_per_gib smaps);
 for my $s (@samples) {
 	my @missing = grep { !exists $s->{$_} } @keys;
 	is_deeply(\@missing, [], "sample $s->{op} $s->{backing} #$s->{iteration}: every field present");
 	cmp_ok($s->{wall_ns}, '>', 0, "sample $s->{op} $s->{backing}: wall time measured");
 	is($s->{size_bytes}, 64 << 20, 'size in bytes');
+	is($s->{populate}, 'fault', 'populate: faulted by the touch loop, by default');
+	is($s->{dirty_tables}, undef, 'dirty_tables: null outside a dose-response');
+	is($s->{page_tables}, 32, 'page_tables: 64 MiB spans 32');
+	is($s->{smaps}{rss}, 64 << 20, "smaps: the mapping as set up is recorded ($s->{op}: the child's for exit)");
+	is($s->{smaps}{dirty}, 64 << 20, 'smaps: every page dirty');
+	is(ref $s->{vmstat_delta}, 'HASH', 'vmstat_delta: the /proc/vmstat counters the op changed');
+	ok(!grep({ $_ == 0 } values %{$s->{vmstat_delta}}), 'vmstat_delta: only counters that changed');
 	if ($s->{op} eq 'exit') {
 		cmp_ok($s->{exit_no_mapping_ns}, '>', 0, 'exit: the no-mapping exit is measured beside it');
 		is($s->{model_flushes}, undef, 'exit: the model makes no prediction (null, not 0)');
@@ -48,7 +56,8 @@ for my $i (0 .. $#csv) {
 	is($row[$col{wall_ns}], $samples[$i]{wall_ns}, "csv row $i: wall_ns agrees with the JSON");
 	is($row[$col{flushes}], $samples[$i]{flushes} // '', "csv row $i: flushes agree with the JSON");
 }
-like($out, qr/op\s+backing\s+touch\s+size\s+cpus.*median_ms.*ns\/GiB.*flush\/GiB.*IPIs\/GiB/, 'the table is printed');
+like($out, qr/op\s+backing\s+touch\s+populate\s+size\s+cpus.*median_ms.*ns\/GiB.*flush\/GiB.*IPIs\/GiB\s+act\/GiB/,
+     'the table is printed');
 
 # Interrupted: what was measured stays, one complete JSON line per sample.
 my $idir = File::Temp::tempdir(CLEANUP => 1) . '/results';

@@ -152,7 +152,8 @@ static char why[256];
 
 static const char *verify(enum backing b, enum touch t, size_t size, const struct smaps_vma *v)
 {
-	struct mapping m = { .backing = b, .touch = t, .size = size, .addr = NULL, .fd = -1 };
+	struct mapping m = { .backing = b, .touch = t, .dirty_tables = DIRTY_TABLES_NONE, .size = size, .addr = NULL,
+			     .fd = -1 };
 
 	why[0] = '\0';
 	return mapping_verify(&m, v, why, sizeof(why));
@@ -241,6 +242,69 @@ static void test_verify_size_mismatch(void **state)
 	assert_refused(verify(BACKING_ANON, TOUCH_CLEAN, S, &v), "spans");
 }
 
+/* k of n page tables, the first at 0, spread evenly: gaps differ by at most one. */
+static void test_dose_spread(void **state)
+{
+	static const size_t tables[] = { 1, 7, 128, 512 };
+
+	(void)state;
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+		size_t n = tables[t];
+
+		for (long k = 0; k <= (long)n; k++) {
+			size_t count = 0, last = 0, min_gap = n, max_gap = 0;
+
+			for (size_t i = 0; i < n; i++) {
+				if (!dose_table_dirty(i, n, k))
+					continue;
+				if (count) {
+					min_gap = i - last < min_gap ? i - last : min_gap;
+					max_gap = i - last > max_gap ? i - last : max_gap;
+				}
+				last = i;
+				count++;
+			}
+			assert_int_equal(count, k);
+			if (k)
+				assert_true(dose_table_dirty(0, n, k));
+			if (k > 1)
+				assert_true(max_gap - min_gap <= 1);
+		}
+	}
+	/* 50 % of 128: every other table. */
+	assert_true(dose_table_dirty(126, 128, 64));
+	assert_false(dose_table_dirty(127, 128, 64));
+	assert_false(dose_table_dirty(0, 128, DIRTY_TABLES_NONE));
+	assert_int_equal(page_tables_of(256 * MIB), 128);
+	assert_int_equal(page_tables_of(2 * MIB + 4 * KB), 2);
+}
+
+/* A dose: exactly the dirtied first pages dirty on shmem; at least those on a
+ * file (a large folio is dirty as a whole). */
+static void test_verify_dose(void **state)
+{
+	const size_t S = 256 * MIB;
+	struct mapping m = { .backing = BACKING_SHMEM, .touch = TOUCH_CLEAN, .dirty_tables = 64, .size = S, .fd = -1 };
+	struct smaps_vma v = { .size = S, .rss = S, .shared_dirty = 64 * 4 * KB };
+
+	(void)state;
+	assert_null(mapping_verify(&m, &v, why, sizeof(why)));
+	v.shared_dirty = 63 * 4 * KB;
+	assert_non_null(mapping_verify(&m, &v, why, sizeof(why)));
+	assert_non_null(strstr(why, "64 dirtied page tables"));
+	v.shared_dirty = 65 * 4 * KB;
+	assert_non_null(mapping_verify(&m, &v, why, sizeof(why)));
+	m.backing = BACKING_FILE;
+	assert_null(mapping_verify(&m, &v, why, sizeof(why)));
+	v.shared_dirty = 63 * 4 * KB;
+	assert_non_null(mapping_verify(&m, &v, why, sizeof(why)));
+	assert_non_null(dose_backing_refusal(BACKING_ANON));
+	assert_non_null(dose_backing_refusal(BACKING_THP));
+	assert_non_null(dose_backing_refusal(BACKING_HUGETLB));
+	assert_null(dose_backing_refusal(BACKING_SHMEM));
+	assert_null(dose_backing_refusal(BACKING_FILE));
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -258,6 +322,13 @@ static void test_names(void **state)
 	assert_int_equal(touch_from_name("bogus"), -1);
 	assert_int_equal(backing_from_name(""), -1);
 	assert_int_equal(touch_from_name("Dirty"), -1);
+	for (int p = 0; p < POPULATE_COUNT; p++) {
+		assert_int_equal(populate_from_name(populate_name((enum populate)p)), p);
+		assert_non_null(populate_description((enum populate)p));
+	}
+	assert_int_equal(populate_from_name("fault"), POPULATE_FAULT);
+	assert_int_equal(populate_from_name("madvise"), POPULATE_MADVISE);
+	assert_int_equal(populate_from_name("prefault"), -1);
 }
 
 int main(void)
@@ -271,6 +342,8 @@ int main(void)
 		cmocka_unit_test(test_verify_thp),
 		cmocka_unit_test(test_verify_hugetlb),
 		cmocka_unit_test(test_verify_size_mismatch),
+		cmocka_unit_test(test_dose_spread),
+		cmocka_unit_test(test_verify_dose),
 		cmocka_unit_test(test_names),
 	};
 
