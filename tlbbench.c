@@ -42,6 +42,11 @@ static int cmd_list(int argc, char **argv)
 		printf("  %-14s %s\n", backing_name(b), backing_description(b));
 	printf("touch:\n  %-14s %s\n  %-14s %s\n", "dirty", "a store to every page through the mapping", "clean",
 	       "a load from every page (a file is filled by write() and fsync first; private anon maps the zero page)");
+	printf("populate (how pages are faulted in before the op):\n");
+	for (int p = 0; p < POPULATE_COUNT; p++)
+		printf("  %-14s %s\n", populate_name(p), populate_description(p));
+	printf("dirty_tables:\n  %-14s %s\n", "50%, 64", "dose-response: fault clean, then dirty the first page of "
+	       "this share or count of the page tables (shmem, file)");
 	printf("remote modes:\n  %-14s %s\n  %-14s %s\n  %-14s %s\n", "spin", "busy loop on its CPU", "touch",
 	       "loads from the mapping until the op starts (TLB holds its entries)", "idle",
 	       "asleep: the CPU is in lazy-TLB mode");

@@ -96,8 +96,9 @@ static const struct flush_price *price_for(const struct analysis *a, const struc
 	return NULL;
 }
 
-/* Every sample of f's dose cases: (flushes per GiB, ns per GiB). */
-static size_t dose_points(const struct result_set *rs, const struct dose_fit *f, double *x, double *y, int *doses)
+/* Every sample of f's dose cases: (flushes per GiB, ns per GiB), grouped by case. */
+static size_t dose_points(const struct result_set *rs, const struct dose_fit *f, double *x, double *y, int *group,
+			  int *doses)
 {
 	int fx = results_metric_index(rs, "flushes_per_gib"), fy = results_metric_index(rs, "ns_per_gib");
 	size_t n = 0;
@@ -112,7 +113,8 @@ static size_t dose_points(const struct result_set *rs, const struct dose_fit *f,
 		for (size_t k = 0; k < d->n; k++)
 			if (!isnan(d->values[fx][k]) && !isnan(d->values[fy][k])) {
 				x[n] = d->values[fx][k];
-				y[n++] = d->values[fy][k];
+				y[n] = d->values[fy][k];
+				group[n++] = i;
 			}
 		*doses += n > before;
 	}
@@ -127,18 +129,40 @@ static bool fitted(const struct analysis *a, const struct result_case *c)
 	return false;
 }
 
+/* The price between the lowest and the highest dose (by their median flushes). */
+static double ends_price(const struct result_set *rs, const struct dose_fit *f)
+{
+	double lo_x = INFINITY, lo_y = NAN, hi_x = -INFINITY, hi_y = NAN;
+
+	for (int i = 0; i < rs->ncases; i++) {
+		const struct result_case *d = &rs->cases[i];
+		double x = dose_fit_holds(f, d) ? median_of(rs, d, "flushes_per_gib") : NAN;
+
+		if (x < lo_x) {
+			lo_x = x;
+			lo_y = median_of(rs, d, "ns_per_gib");
+		}
+		if (x > hi_x) {
+			hi_x = x;
+			hi_y = median_of(rs, d, "ns_per_gib");
+		}
+	}
+	return (hi_y - lo_y) / (hi_x - lo_x);
+}
+
 /* One fit per dose-response with two or more dose levels. */
 static int fit_doses(const struct result_set *rs, struct analysis *a)
 {
 	size_t total = 0;
 	double *x, *y;
-	int ret = 0;
+	int *group, ret = 0;
 
 	for (int i = 0; i < rs->ncases; i++)
 		total += rs->cases[i].n;
 	x = calloc(total + 1, sizeof(double));
 	y = calloc(total + 1, sizeof(double));
-	for (int i = 0; x && y && i < rs->ncases; i++) {
+	group = calloc(total + 1, sizeof(int));
+	for (int i = 0; x && y && group && i < rs->ncases; i++) {
 		const struct result_case *c = &rs->cases[i];
 		struct dose_fit *f = &a->fits[a->nfits];
 		size_t n;
@@ -146,15 +170,18 @@ static int fit_doses(const struct result_set *rs, struct analysis *a)
 		if (!is_dose(c) || fitted(a, c))
 			continue;
 		f->first = c;
-		n = dose_points(rs, f, x, y, &f->doses);
+		n = dose_points(rs, f, x, y, group, &f->doses);
 		f->calibrated = price_for(a, c);
-		if (f->doses >= 2 && stats_fit_line(x, y, n, 1, &f->fit) == 0)
+		if (f->doses >= 2 && stats_fit_line(x, y, group, n, 1, &f->fit) == 0) {
+			f->ends_ns_per_flush = ends_price(rs, f);
 			a->nfits++;
+		}
 	}
-	if (!x || !y)
+	if (!x || !y || !group)
 		ret = -1;
 	free(x);
 	free(y);
+	free(group);
 	return ret;
 }
 

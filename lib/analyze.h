@@ -27,6 +27,7 @@ struct dose_fit {
 	const struct result_case *first; /* one of its cases, for the parameters */
 	int doses;                       /* dose levels (cases) in the fit */
 	struct line_fit fit;             /* slope: ns per forced flush */
+	double ends_ns_per_flush;        /* highest dose against lowest, medians: all forced flushes against none */
 	const struct flush_price *calibrated; /* flush_cost at the same CPUs, or NULL */
 };
 

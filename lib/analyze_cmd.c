@@ -41,30 +41,46 @@ static void print_prices(const struct analysis *a)
 	}
 }
 
+static bool straight(const struct dose_fit *f)
+{
+	return isnan(f->fit.lack_of_fit_p) || f->fit.lack_of_fit_p >= 0.01;
+}
+
 static void print_fits(const struct analysis *a)
 {
+	bool bent = false;
+
 	if (!a->nfits) {
 		printf("\nIn-situ cost of one forced flush: none (the run has no dose-response: --dirty-tables)\n");
 		return;
 	}
 	printf("\nIn-situ cost of one forced flush (dose-response: time per GiB against forced flushes per GiB, least "
-	       "squares;\n95 %% CI of the slope by a seeded bootstrap within each dose), beside the calibrated price:\n");
-	printf("%-13s %-7s %-8s %4s %-10s %-6s %5s %7s %10s %10s %10s %6s %12s %8s\n", "op", "backing", "populate", "cpus",
-	       "placement", "remote", "doses", "samples", "ns/flush", "ci_lo", "ci_hi", "r2", "flush_cost_ns", "ratio");
+	       "squares;\n95 %% CI of the slope by a seeded wild bootstrap; ends: highest dose against lowest; lof_p: "
+	       "lack-of-fit F test),\nbeside the calibrated price:\n");
+	printf("%-13s %-7s %-8s %4s %-10s %-6s %5s %7s %10s %10s %10s %6s %8s %10s %12s %7s\n", "op", "backing",
+	       "populate", "cpus", "placement", "remote", "doses", "samples", "ns/flush", "ci_lo", "ci_hi", "r2", "lof_p",
+	       "ends", "flush_cost", "ratio");
 	for (int i = 0; i < a->nfits; i++) {
 		const struct dose_fit *f = &a->fits[i];
 
-		printf("%-13s %-7s %-8s %4" JSON_INTEGER_FORMAT " %-10s %-6s %5d %7zu %10.0f %10.0f %10.0f %6.3f ",
-		       case_param(f->first, "op"), case_param(f->first, "backing"), case_param(f->first, "populate"),
-		       json_integer_value(json_object_get(f->first->params, "cpus")), case_param(f->first, "placement"),
-		       case_param(f->first, "remote_mode"), f->doses, f->fit.n, f->fit.slope, f->fit.slope_lo,
-		       f->fit.slope_hi, f->fit.r2);
+		bent |= !straight(f);
+		printf("%-13s %-7s %-8s %4" JSON_INTEGER_FORMAT " %-10s %-6s %5d %7zu %10.0f %10.0f %10.0f %6.3f %8.2g "
+		       "%10.0f ", case_param(f->first, "op"), case_param(f->first, "backing"),
+		       case_param(f->first, "populate"), json_integer_value(json_object_get(f->first->params, "cpus")),
+		       case_param(f->first, "placement"), case_param(f->first, "remote_mode"), f->doses, f->fit.n,
+		       f->fit.slope, f->fit.slope_lo, f->fit.slope_hi, f->fit.r2, f->fit.lack_of_fit_p,
+		       f->ends_ns_per_flush);
 		if (f->calibrated)
-			printf("%12.0f %8.2f\n", f->calibrated->ns_per_flush, f->fit.slope / f->calibrated->ns_per_flush);
+			printf("%12.0f %7.2f%s\n", f->calibrated->ns_per_flush, f->fit.slope / f->calibrated->ns_per_flush,
+			       straight(f) ? "" : " *");
 		else
-			printf("%12s %8s\n", "-", "-");
+			printf("%12s %7s%s\n", "-", "-", straight(f) ? "" : " *");
 	}
 	printf("(ratio: in-situ / calibrated)\n");
+	if (bent)
+		printf("* lof_p < 0.01: the time is no straight line in the flushes (see dose.png). The slope is then an "
+		       "average, not the\n  price of one flush: forced flushes also shorten the gather batch (README, "
+		       "Dose-response).\n");
 }
 
 static void print_rows(const struct analysis *a)

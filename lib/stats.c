@@ -6,6 +6,7 @@
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_fit.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
@@ -182,7 +183,41 @@ static int slope_ci(const double *x, const double *y, size_t n, uint64_t seed, s
 	return 0;
 }
 
-int stats_fit_line(const double *x, const double *y, size_t n, uint64_t seed, struct line_fit *f)
+/* Pure error: squares about each group's mean; *groups gets how many there are. */
+static double pure_error(const double *y, const int *group, size_t n, size_t *groups)
+{
+	double sum = 0;
+
+	*groups = 0;
+	for (size_t i = 0; i < n; i++) {
+		double mean = 0;
+		size_t k = 0, first = i;
+
+		for (size_t j = 0; j < n; j++)
+			if (group[j] == group[i]) {
+				first = j < first ? j : first;
+				mean += y[j];
+				k++;
+			}
+		mean /= (double)k;
+		*groups += first == i;
+		sum += (y[i] - mean) * (y[i] - mean);
+	}
+	return sum;
+}
+
+static double lack_of_fit_p(const double *y, const int *group, size_t n, double residual_ss)
+{
+	size_t m;
+	double pure = group ? pure_error(y, group, n, &m) : 0;
+
+	if (!group || m < 3 || n <= m || !(pure > 0))
+		return NAN;
+	return gsl_cdf_fdist_Q(((residual_ss - pure) / (double)(m - 2)) / (pure / (double)(n - m)), (double)(m - 2),
+			       (double)(n - m));
+}
+
+int stats_fit_line(const double *x, const double *y, const int *group, size_t n, uint64_t seed, struct line_fit *f)
 {
 	double sumsq, mean_y = 0, total = 0, lo = INFINITY, hi = -INFINITY;
 
@@ -199,6 +234,7 @@ int stats_fit_line(const double *x, const double *y, size_t n, uint64_t seed, st
 	for (size_t i = 0; i < n; i++)
 		total += (y[i] - mean_y) * (y[i] - mean_y);
 	f->r2 = total > 0 ? 1 - sumsq / total : NAN;
+	f->lack_of_fit_p = lack_of_fit_p(y, group, n, sumsq);
 	return slope_ci(x, y, n, seed, f);
 }
 

@@ -62,15 +62,20 @@ struct line_fit {
 	double slope, intercept;
 	double slope_lo, slope_hi; /* seeded wild bootstrap 95 % CI (percentile) */
 	double r2;
+	/* Lack-of-fit F test of the line against the group means (replicates at
+	 * each design point): p small means the response is not a line. NAN
+	 * without groups, with fewer than 3 of them, or without replicates. */
+	double lack_of_fit_p;
 };
 
 /*
  * Fit y against x; the CI comes from a wild bootstrap (Rademacher weights on
  * leverage-scaled residuals), which keeps the x as designed (the doses) and
- * allows a spread that changes with x. -1 with fewer than 3 pairs, fewer
- * than 2 distinct x, or out of memory.
+ * allows a spread that changes with x. group[i] names the design point of
+ * pair i (NULL: no lack-of-fit test). -1 with fewer than 3 pairs, fewer than
+ * 2 distinct x, or out of memory.
  */
-int stats_fit_line(const double *x, const double *y, size_t n, uint64_t seed, struct line_fit *f);
+int stats_fit_line(const double *x, const double *y, const int *group, size_t n, uint64_t seed, struct line_fit *f);
 
 /* Adaptive sampling: is the median's CI half-width within target (a fraction of the median)? */
 bool stats_ci_within(const struct summary *s, double target);

@@ -375,6 +375,9 @@ json_t *sysinfo_collect(void)
 	set(info, "tracefs", tracefs_mount());
 	set(info, "tlb_interrupts", file_has_line("/proc/interrupts", "TLB:", true));
 	set(info, "vmstat_tlb", file_has_line("/proc/vmstat", "nr_tlb_", false));
+	/* MGLRU: folio_mark_accessed() then activates nothing (no pgactivate). */
+	set(info, "lru_gen_enabled", file_line("/sys/kernel/mm/lru_gen/enabled"));
+	set(info, "vmstat_pgactivate", file_has_line("/proc/vmstat", "pgactivate ", false));
 	set(info, "clocksource",
 	    file_line("/sys/devices/system/clocksource/clocksource0/current_clocksource"));
 	set(info, "hostname", u ? json_string(u->nodename) : NULL);

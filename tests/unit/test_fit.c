@@ -17,6 +17,9 @@
 #define REPS 5
 #define POINTS (LEVELS * REPS)
 
+/* Which dose each point is: the replicates of the lack-of-fit test. */
+static const int dose_of[POINTS] = { 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4 };
+
 /* A dose-response design: 5 doses of flushes per GiB, 5 samples each. */
 static void design(double *x)
 {
@@ -40,7 +43,7 @@ static void fit_noisy(double *x, double *y, double slope, unsigned long seed, st
 {
 	design(x);
 	line_with_noise(x, y, 1.4e7, slope, 3e5, seed);
-	assert_int_equal(stats_fit_line(x, y, POINTS, 1, f), 0);
+	assert_int_equal(stats_fit_line(x, y, dose_of, POINTS, 1, f), 0);
 }
 
 static void test_exact_line(void **state)
@@ -51,13 +54,14 @@ static void test_exact_line(void **state)
 	(void)state;
 	design(x);
 	line_with_noise(x, y, 1.4e7, 11000, 0, 0);
-	assert_int_equal(stats_fit_line(x, y, POINTS, 1, &f), 0);
+	assert_int_equal(stats_fit_line(x, y, dose_of, POINTS, 1, &f), 0);
 	assert_int_equal(f.n, POINTS);
 	assert_float_equal(f.slope, 11000, 1e-6);
 	assert_float_equal(f.intercept, 1.4e7, 1e-3);
 	assert_float_equal(f.slope_lo, 11000, 1e-6);
 	assert_float_equal(f.slope_hi, 11000, 1e-6);
 	assert_float_equal(f.r2, 1, 1e-12);
+	assert_true(isnan(f.lack_of_fit_p)); /* no pure error to test against */
 }
 
 /* 14.2 us per flush under 0.3 ms/GiB of noise: the estimate is close, its CI
@@ -74,7 +78,8 @@ static void test_noisy_line(void **state)
 	assert_true(f.slope_lo <= 14200 && 14200 <= f.slope_hi);
 	assert_true(f.slope_hi - f.slope_lo < 4000);
 	assert_true(f.r2 > 0.9 && f.r2 < 1);
-	assert_int_equal(stats_fit_line(x, y, POINTS, 1, &again), 0);
+	assert_true(f.lack_of_fit_p > 0.05); /* a line with noise is a line */
+	assert_int_equal(stats_fit_line(x, y, dose_of, POINTS, 1, &again), 0);
 	assert_float_equal(again.slope_lo, f.slope_lo, 0);
 	assert_float_equal(again.slope_hi, f.slope_hi, 0);
 }
@@ -92,7 +97,7 @@ static void test_slope_coverage(void **state)
 	design(x);
 	for (int k = 0; k < 200; k++) {
 		line_with_noise(x, y, 1.4e7, 14200, 3e5, 1000 + (unsigned long)k);
-		assert_int_equal(stats_fit_line(x, y, POINTS, (uint64_t)k + 1, &f), 0);
+		assert_int_equal(stats_fit_line(x, y, dose_of, POINTS, (uint64_t)k + 1, &f), 0);
 		covered += f.slope_lo <= 14200 && 14200 <= f.slope_hi;
 	}
 	print_message("slope CI coverage: %d of 200\n", covered);
@@ -110,16 +115,35 @@ static void test_flat(void **state)
 	assert_true(f.slope_lo < 0 && 0 < f.slope_hi);
 }
 
+/* A step, as measured at 1 CPU (flat, then lower from the second dose on):
+ * the lack-of-fit test says it is no line. */
+static void test_lack_of_fit(void **state)
+{
+	double x[POINTS], y[POINTS];
+	struct line_fit f, none;
+
+	(void)state;
+	design(x);
+	line_with_noise(x, y, 1.4e7, 0, 1e5, 11);
+	for (int i = REPS; i < POINTS; i++)
+		y[i] -= 1e6;
+	assert_int_equal(stats_fit_line(x, y, dose_of, POINTS, 1, &f), 0);
+	assert_true(f.lack_of_fit_p < 1e-6);
+	assert_int_equal(stats_fit_line(x, y, NULL, POINTS, 1, &none), 0);
+	assert_true(isnan(none.lack_of_fit_p));
+	assert_float_equal(none.slope, f.slope, 0);
+}
+
 static void test_refused(void **state)
 {
 	double x[] = { 1, 1, 1, 1 }, y[] = { 1, 2, 3, 4 };
 	struct line_fit f;
 
 	(void)state;
-	assert_int_equal(stats_fit_line(x, y, 4, 1, &f), -1); /* one dose: no slope */
+	assert_int_equal(stats_fit_line(x, y, NULL, 4, 1, &f), -1); /* one dose: no slope */
 	x[3] = 2;
-	assert_int_equal(stats_fit_line(x, y, 2, 1, &f), -1); /* two points */
-	assert_int_equal(stats_fit_line(x, y, 0, 1, &f), -1);
+	assert_int_equal(stats_fit_line(x, y, NULL, 2, 1, &f), -1); /* two points */
+	assert_int_equal(stats_fit_line(x, y, NULL, 0, 1, &f), -1);
 }
 
 int main(void)
@@ -129,6 +153,7 @@ int main(void)
 		cmocka_unit_test(test_noisy_line),
 		cmocka_unit_test(test_slope_coverage),
 		cmocka_unit_test(test_flat),
+		cmocka_unit_test(test_lack_of_fit),
 		cmocka_unit_test(test_refused),
 	};
 

@@ -124,7 +124,7 @@ static void test_collect_keys(void **state)
 {
 	static const char *const keys[] = {
 		"kernel", "cmdline", "cpu", "hypervisor", "memory", "thp", "mitigations",
-		"perf_event_paranoid", "tracefs", "tlb_interrupts", "vmstat_tlb",
+		"perf_event_paranoid", "tracefs", "tlb_interrupts", "vmstat_tlb", "lru_gen_enabled", "vmstat_pgactivate",
 		"clocksource", "hostname",
 	};
 	json_t *info = sysinfo_collect();
