@@ -32,15 +32,19 @@ static int plot_share(const struct analysis *a, const char *subtitle_text, const
 		bounded(why, len, "cannot write %s: %s", path, strerror(errno));
 		return -1;
 	}
-	fprintf(f, "# label est_flush_ms rest_ms clean_ms\n");
+	/* The bar is the measured dirty time; its red part a positive flush cost.
+	 * A negative cost (at 1 CPU a forced flush can save time) shows only in
+	 * the deferred estimate above the bar. */
+	fprintf(f, "# label flush_ms_shown rest_ms clean_ms deferred_ms (est. flush cost = dirty - deferred)\n");
 	for (int i = 0; i < a->nrows; i++) {
 		const struct analysis_row *r = &a->rows[i];
+		double shown = r->flush_cost_ns > 0 ? r->flush_cost_ns : 0;
 
-		fprintf(f, "\"%s %" JSON_INTEGER_FORMAT "M %" JSON_INTEGER_FORMAT "cpu %s (%s)\" %.4f %.4f %.4f\n",
+		fprintf(f, "\"%s %" JSON_INTEGER_FORMAT "M %" JSON_INTEGER_FORMAT "cpu %s (%s)\" %.4f %.4f %.4f %.4f\n",
 			case_param(r->dirty, "op"), json_integer_value(json_object_get(r->dirty->params, "size_bytes")) >> 20,
 			json_integer_value(json_object_get(r->dirty->params, "cpus")), case_param(r->dirty, "populate"),
-			r->in_situ ? "in-situ price" : "flush_cost price", r->flush_cost_ns / 1e6, r->projected_ns / 1e6,
-			r->time_clean / 1e6);
+			r->in_situ ? "in situ" : "flush_cost", shown / 1e6, (r->time_dirty - shown) / 1e6,
+			r->time_clean / 1e6, r->projected_ns / 1e6);
 	}
 	fclose(f);
 	v = calloc(1, sizeof(*v));
