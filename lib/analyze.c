@@ -9,8 +9,10 @@
 #include "stats.h"
 #include "util.h"
 
-/* Fields that make one dose-response (sizes are pooled: both axes are per GiB). */
-static const char *const fit_fields[] = { "op", "backing", "populate", "cpus", "placement", "remote_mode" };
+/* Fields that make one dose-response. Sizes are not pooled: the fixed cost
+ * of an op per GiB differs by size and would bend the line. */
+static const char *const fit_fields[] = { "op", "backing", "populate", "size_bytes", "cpus", "placement",
+					  "remote_mode" };
 #define FIT_FIELDS (sizeof(fit_fields) / sizeof(fit_fields[0]))
 
 const char *case_param(const struct result_case *c, const char *key)
@@ -96,17 +98,33 @@ static const struct flush_price *price_for(const struct analysis *a, const struc
 	return NULL;
 }
 
+/* Distinct dose levels among f's cases (a case per level, unless two were run apart). */
+static int dose_levels(const struct result_set *rs, const struct dose_fit *f)
+{
+	int levels = 0;
+
+	for (int i = 0; i < rs->ncases; i++) {
+		bool seen = false;
+
+		if (!dose_fit_holds(f, &rs->cases[i]))
+			continue;
+		for (int j = 0; j < i && !seen; j++)
+			seen = dose_fit_holds(f, &rs->cases[j]) &&
+			       json_equal(json_object_get(rs->cases[j].params, "dirty_tables"),
+					  json_object_get(rs->cases[i].params, "dirty_tables"));
+		levels += !seen;
+	}
+	return levels;
+}
+
 /* Every sample of f's dose cases: (flushes per GiB, ns per GiB), grouped by case. */
-static size_t dose_points(const struct result_set *rs, const struct dose_fit *f, double *x, double *y, int *group,
-			  int *doses)
+static size_t dose_points(const struct result_set *rs, const struct dose_fit *f, double *x, double *y, int *group)
 {
 	int fx = results_metric_index(rs, "flushes_per_gib"), fy = results_metric_index(rs, "ns_per_gib");
 	size_t n = 0;
 
-	*doses = 0;
 	for (int i = 0; fx >= 0 && fy >= 0 && i < rs->ncases; i++) {
 		const struct result_case *d = &rs->cases[i];
-		size_t before = n;
 
 		if (!dose_fit_holds(f, d))
 			continue;
@@ -116,7 +134,6 @@ static size_t dose_points(const struct result_set *rs, const struct dose_fit *f,
 				y[n] = d->values[fy][k];
 				group[n++] = i;
 			}
-		*doses += n > before;
 	}
 	return n;
 }
@@ -170,7 +187,8 @@ static int fit_doses(const struct result_set *rs, struct analysis *a)
 		if (!is_dose(c) || fitted(a, c))
 			continue;
 		f->first = c;
-		n = dose_points(rs, f, x, y, group, &f->doses);
+		n = dose_points(rs, f, x, y, group);
+		f->doses = dose_levels(rs, f);
 		f->calibrated = price_for(a, c);
 		if (f->doses >= 2 && stats_fit_line(x, y, group, n, 1, &f->fit) == 0) {
 			f->ends_ns_per_flush = ends_price(rs, f);
@@ -185,13 +203,37 @@ static int fit_doses(const struct result_set *rs, struct analysis *a)
 	return ret;
 }
 
+/* The fit for a teardown row: of its own size, else of the same op, backing,
+ * populate, CPUs, placement and remote at another size. */
 static const struct dose_fit *fit_for(const struct analysis *a, const struct result_case *c)
 {
-	/* The dirty case is no dose: match it on the fit's fields alone. */
+	static const char *const other_sizes[] = { "op", "backing", "populate", "cpus", "placement", "remote_mode" };
+
 	for (int i = 0; i < a->nfits; i++)
 		if (same_fields(a->fits[i].first, c, fit_fields, FIT_FIELDS))
 			return &a->fits[i];
+	for (int i = 0; i < a->nfits; i++)
+		if (same_fields(a->fits[i].first, c, other_sizes, sizeof(other_sizes) / sizeof(other_sizes[0])))
+			return &a->fits[i];
 	return NULL;
+}
+
+bool dose_fit_straight(const struct dose_fit *f)
+{
+	return isnan(f->fit.lack_of_fit_p) || f->fit.lack_of_fit_p >= 0.01;
+}
+
+void analysis_price_label(const struct analysis_row *r, char *buf, size_t len)
+{
+	json_int_t fit_size = r->in_situ ? json_integer_value(json_object_get(r->in_situ->first->params, "size_bytes")) : 0;
+
+	if (!r->in_situ)
+		snprintf(buf, len, "flush_cost");
+	else if (fit_size == json_integer_value(json_object_get(r->dirty->params, "size_bytes")))
+		snprintf(buf, len, "in-situ%s", dose_fit_straight(r->in_situ) ? "" : "*");
+	else
+		snprintf(buf, len, "in-situ@%" JSON_INTEGER_FORMAT "M%s", fit_size >> 20,
+			 dose_fit_straight(r->in_situ) ? "" : "*");
 }
 
 /* The clean case run like this dirty one (neither a dose). */

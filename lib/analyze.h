@@ -21,11 +21,11 @@ struct flush_price {
 	size_t samples;
 };
 
-/* The in-situ price: a dose-response of one op x backing x populate x CPUs x
- * placement x remote, time per GiB fitted against flushes per GiB. */
+/* The in-situ price: a dose-response of one op x backing x populate x size x
+ * CPUs x placement x remote, time per GiB fitted against flushes per GiB. */
 struct dose_fit {
 	const struct result_case *first; /* one of its cases, for the parameters */
-	int doses;                       /* dose levels (cases) in the fit */
+	int doses;                       /* distinct dose levels in the fit */
 	struct line_fit fit;             /* slope: ns per forced flush */
 	double ends_ns_per_flush;        /* highest dose against lowest, medians: all forced flushes against none */
 	const struct flush_price *calibrated; /* flush_cost at the same CPUs, or NULL */
@@ -33,7 +33,7 @@ struct dose_fit {
 
 struct analysis_row {
 	const struct result_case *dirty, *clean;
-	const struct dose_fit *in_situ;      /* the price used, when the run has one ... */
+	const struct dose_fit *in_situ;      /* the price used, when the run has one (same size first) ... */
 	const struct flush_price *calibrated; /* ... else this */
 	double ns_per_flush;
 	double flushes_dirty, flushes_clean, time_dirty, time_clean; /* medians, per op */
@@ -55,6 +55,11 @@ int analysis_compute(const struct result_set *rs, struct analysis *a, char *why,
 void analysis_free(struct analysis *a);
 /* Is c one of the dose cases of f (or of the fit c's fields would make, when f->first is c)? */
 bool dose_fit_holds(const struct dose_fit *f, const struct result_case *c);
+/* Is the dose-response a line (no lack of fit at p < 0.01, or untestable)? */
+bool dose_fit_straight(const struct dose_fit *f);
+/* Which price a row used: "flush_cost", "in-situ", "in-situ@256M" (a fit of
+ * another size), with "*" when that fit is no line. */
+void analysis_price_label(const struct analysis_row *r, char *buf, size_t len);
 /* The case's parameter (a string, or "" when absent). */
 const char *case_param(const struct result_case *c, const char *key);
 int cmd_analyze(int argc, char **argv);

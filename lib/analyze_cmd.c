@@ -41,11 +41,6 @@ static void print_prices(const struct analysis *a)
 	}
 }
 
-static bool straight(const struct dose_fit *f)
-{
-	return isnan(f->fit.lack_of_fit_p) || f->fit.lack_of_fit_p >= 0.01;
-}
-
 static void print_fits(const struct analysis *a)
 {
 	bool bent = false;
@@ -55,26 +50,28 @@ static void print_fits(const struct analysis *a)
 		return;
 	}
 	printf("\nIn-situ cost of one forced flush (dose-response: time per GiB against forced flushes per GiB, least "
-	       "squares;\n95 %% CI of the slope by a seeded wild bootstrap; ends: highest dose against lowest; lof_p: "
+	       "squares;\n95 %% CI of the slope by a seeded wild bootstrap-t; ends: highest dose against lowest; lof_p: "
 	       "lack-of-fit F test),\nbeside the calibrated price:\n");
-	printf("%-13s %-7s %-8s %4s %-10s %-6s %5s %7s %10s %10s %10s %6s %8s %10s %12s %7s\n", "op", "backing",
-	       "populate", "cpus", "placement", "remote", "doses", "samples", "ns/flush", "ci_lo", "ci_hi", "r2", "lof_p",
-	       "ends", "flush_cost", "ratio");
+	printf("%-13s %-7s %-8s %6s %4s %-10s %-6s %5s %7s %10s %10s %10s %6s %8s %10s %12s %7s\n", "op", "backing",
+	       "populate", "size", "cpus", "placement", "remote", "doses", "samples", "ns/flush", "ci_lo", "ci_hi", "r2",
+	       "lof_p", "ends", "flush_cost", "ratio");
 	for (int i = 0; i < a->nfits; i++) {
 		const struct dose_fit *f = &a->fits[i];
 
-		bent |= !straight(f);
-		printf("%-13s %-7s %-8s %4" JSON_INTEGER_FORMAT " %-10s %-6s %5d %7zu %10.0f %10.0f %10.0f %6.3f %8.2g "
-		       "%10.0f ", case_param(f->first, "op"), case_param(f->first, "backing"),
-		       case_param(f->first, "populate"), json_integer_value(json_object_get(f->first->params, "cpus")),
+		bent |= !dose_fit_straight(f);
+		printf("%-13s %-7s %-8s %5" JSON_INTEGER_FORMAT "M %4" JSON_INTEGER_FORMAT " %-10s %-6s %5d %7zu %10.0f "
+		       "%10.0f %10.0f %6.3f %8.2g %10.0f ", case_param(f->first, "op"), case_param(f->first, "backing"),
+		       case_param(f->first, "populate"),
+		       json_integer_value(json_object_get(f->first->params, "size_bytes")) >> 20,
+		       json_integer_value(json_object_get(f->first->params, "cpus")),
 		       case_param(f->first, "placement"), case_param(f->first, "remote_mode"), f->doses, f->fit.n,
 		       f->fit.slope, f->fit.slope_lo, f->fit.slope_hi, f->fit.r2, f->fit.lack_of_fit_p,
 		       f->ends_ns_per_flush);
 		if (f->calibrated)
 			printf("%12.0f %7.2f%s\n", f->calibrated->ns_per_flush, f->fit.slope / f->calibrated->ns_per_flush,
-			       straight(f) ? "" : " *");
+			       dose_fit_straight(f) ? "" : " *");
 		else
-			printf("%12s %7s%s\n", "-", "-", straight(f) ? "" : " *");
+			printf("%12s %7s%s\n", "-", "-", dose_fit_straight(f) ? "" : " *");
 	}
 	printf("(ratio: in-situ / calibrated)\n");
 	if (bent)
@@ -85,29 +82,37 @@ static void print_fits(const struct analysis *a)
 
 static void print_rows(const struct analysis *a)
 {
+	bool bent = false;
+
 	if (!a->nrows) {
 		printf("\nNo dirty shmem munmap or madv_dontneed case with a clean twin and a price at the same CPUs.\n");
 		return;
 	}
 	printf("\nForced flushing, dirty against clean shmem (medians per op). ESTIMATES, not measurements:\n"
 	       "flush cost = (flushes dirty - flushes clean) x ns/flush, priced in situ where the run has a dose-response\n"
-	       "(price in-situ), else by flush_cost; kept = (time dirty - time clean) - flush cost, the dirty-PTE handling\n"
-	       "the deferred variant keeps; deferred = time dirty - flush cost.\n");
+	       "(price in-situ, or in-situ@SIZE from a dose-response of another size), else by flush_cost; kept = (time\n"
+	       "dirty - time clean) - flush cost, the dirty-PTE handling the deferred variant keeps; deferred = time dirty\n"
+	       "- flush cost.\n");
 	printf("%-13s %6s %4s %-10s %-6s %-8s %9s %9s %10s %10s %10s %12s %10s %12s %7s %s\n", "op", "size", "cpus",
 	       "placement", "remote", "populate", "fl_dirty", "fl_clean", "ms_dirty", "ms_clean", "ms_delta",
 	       "est_flush_ms", "kept_ms", "est_defer_ms", "share", "price");
 	for (int i = 0; i < a->nrows; i++) {
 		const struct analysis_row *r = &a->rows[i];
+		char price[40];
 
+		analysis_price_label(r, price, sizeof(price));
+		bent |= r->in_situ && !dose_fit_straight(r->in_situ);
 		printf("%-13s %5" JSON_INTEGER_FORMAT "M %4" JSON_INTEGER_FORMAT " %-10s %-6s %-8s %9.0f %9.0f %10.3f "
 		       "%10.3f %10.3f %12.3f %10.3f %12.3f %6.1f%% %s\n",
 		       case_param(r->dirty, "op"), json_integer_value(json_object_get(r->dirty->params, "size_bytes")) >> 20,
 		       json_integer_value(json_object_get(r->dirty->params, "cpus")), case_param(r->dirty, "placement"),
 		       case_param(r->dirty, "remote_mode"), case_param(r->dirty, "populate"), r->flushes_dirty,
 		       r->flushes_clean, r->time_dirty / 1e6, r->time_clean / 1e6, (r->time_dirty - r->time_clean) / 1e6,
-		       r->flush_cost_ns / 1e6, r->kept_ns / 1e6, r->projected_ns / 1e6, r->share * 100,
-		       r->in_situ ? "in-situ" : "flush_cost");
+		       r->flush_cost_ns / 1e6, r->kept_ns / 1e6, r->projected_ns / 1e6, r->share * 100, price);
 	}
+	if (bent)
+		printf("* priced by a dose-response that is no line (lof_p < 0.01, above): read that flush cost as an "
+		       "average.\n");
 }
 
 int cmd_analyze(int argc, char **argv)

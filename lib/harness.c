@@ -155,8 +155,9 @@ static int record(struct case_values *cv, struct case_summary *sum, const struct
 	cv->v[CM_IPIS_PER_GIB][cv->n] = d.ipis_per_gib;
 	cv->v[CM_BASELINE_NS][cv->n] = (double)s->baseline_ns;
 	cv->v[CM_ACTIVATIONS_PER_GIB][cv->n] = d.activations_per_gib;
+	/* One unread sample makes the case's activations unread: no 0 stands in for it. */
+	sum->activations_ok = d.activations_ok && (cv->n == 0 || sum->activations_ok);
 	cv->n++;
-	sum->activations_ok = d.activations_ok;
 	sum->flushes_ok = s->kstat.flushes_ok;
 	sum->ipis_ok = s->kstat.interrupts_ok;
 	sum->baseline_ok = s->has_baseline;

@@ -22,10 +22,10 @@
 #include "stats.h"
 #include "util.h"
 
-#define SERIES_FIELDS 6 /* op backing touch size_bytes placement remote_mode */
+#define SERIES_FIELDS 7 /* op backing touch populate size_bytes placement remote_mode */
 
 static const char *const series_fields[SERIES_FIELDS] = {
-	"op", "backing", "touch", "size_bytes", "placement", "remote_mode",
+	"op", "backing", "touch", "populate", "size_bytes", "placement", "remote_mode",
 };
 
 static const char *field_text(const struct result_case *c, int f, char *buf, size_t len)
@@ -147,13 +147,14 @@ static void series_vars(const struct series_lists *l, struct gnuplot_vars *v)
 	var(v, "alltitles", l->all_titles);
 }
 
-/* cases.dat: one gnuplot block per series, rows by CPU count. */
+/* cases.dat: one gnuplot block per series, rows by CPU count; the number of
+ * cases in it, or -1 with why. */
 static int write_cases(const struct result_set *rs, const char *path, struct gnuplot_vars *v, char *why, size_t len)
 {
 	const struct result_case **sorted = calloc((size_t)rs->ncases, sizeof(*sorted));
 	struct series_lists *lists = calloc(1, sizeof(*lists));
 	FILE *f = fopen(path, "we");
-	int block = -1;
+	int block = -1, n = 0;
 
 	if (!f || !sorted || !lists) {
 		bounded(why, len, "cannot write %s: %s", path, strerror(errno));
@@ -163,11 +164,13 @@ static int write_cases(const struct result_set *rs, const char *path, struct gnu
 			fclose(f);
 		return -1;
 	}
+	/* Dose cases have their own plot (dose.png); here they would be series of one dose each. */
 	for (int i = 0; i < rs->ncases; i++)
-		sorted[i] = &rs->cases[i];
-	qsort(sorted, (size_t)rs->ncases, sizeof(*sorted), by_series_then_cpus);
+		if (!json_is_integer(json_object_get(rs->cases[i].params, "dirty_tables")))
+			sorted[n++] = &rs->cases[i];
+	qsort(sorted, (size_t)n, sizeof(*sorted), by_series_then_cpus);
 	fprintf(f, "# cpus  ns_per_gib lo hi  flushes_per_gib lo hi  ipis_per_gib lo hi (median, 95 %% CI)\n");
-	for (int i = 0; i < rs->ncases; i++) {
+	for (int i = 0; i < n; i++) {
 		const struct result_case *c = sorted[i];
 
 		if (i == 0 || !same_series(c, sorted[i - 1])) {
@@ -184,7 +187,7 @@ static int write_cases(const struct result_set *rs, const char *path, struct gnu
 	series_vars(lists, v);
 	free(sorted);
 	free(lists);
-	return 0;
+	return n;
 }
 
 /* "kernel 6.18.44 on AMD EPYC, 2 CPUs (hypervisor), tlbbench 1a2b3c4": what a reader needs to trust a plot. */
@@ -209,23 +212,25 @@ static int plot_run(const struct result_set *rs, char *why, size_t len)
 {
 	struct gnuplot_vars *v = calloc(1, sizeof(*v));
 	char dir[PATH_MAX], path[PATH_MAX + 32], text[1400];
-	int ret = -1;
+	int ret = -1, series;
 
 	bounded(dir, sizeof(dir), "%s/plots", rs->dir);
 	bounded(path, sizeof(path), "%s/cases.dat", dir);
-	if (!v || make_dir(dir, why, len) < 0 || write_cases(rs, path, v, why, len) < 0)
+	series = v && make_dir(dir, why, len) == 0 ? write_cases(rs, path, v, why, len) : -1;
+	if (series < 0)
 		goto out;
-	var(v, "datafile", path);
 	subtitle(rs, text, sizeof(text));
-	var(v, "subtitle", text);
-	bounded(path, sizeof(path), "%s/time", dir);
-	var(v, "outbase", path);
-	if (run_gnuplot("time.gp", v, why, len) < 0)
-		goto out;
-	bounded(v->text[v->count - 1], sizeof(v->text[0]), "outbase='%s/flushes'", dir);
-	if (run_gnuplot("flushes.gp", v, why, len) < 0)
-		goto out;
-	printf("%s/plots/time.png\n%s/plots/flushes.png\n", rs->dir, rs->dir);
+	if (!series) {
+		printf("(no time.png or flushes.png: every case is a dose of a dose-response; see dose.png)\n");
+	} else {
+		var(v, "datafile", path);
+		var(v, "subtitle", text);
+		if (gnuplot_draw(v, "time.gp", dir, "time", why, len) < 0)
+			goto out;
+		v->count--; /* outbase again, for the next plot */
+		if (gnuplot_draw(v, "flushes.gp", dir, "flushes", why, len) < 0)
+			goto out;
+	}
 	ret = plot_analysis(rs, text, dir, why, len);
 out:
 	free(v);

@@ -14,6 +14,10 @@
 #include "analyze.h"
 #include "gnuplot.h"
 
+/* Each series' title is one gnuplot -e variable, beside datafile, linefile,
+ * subtitle, the array and outbase. */
+#define DOSE_PLOT_MAX_FITS (MAX_VARS - 6)
+
 /* share.png: the estimated flush cost of each dirty/clean shmem pair. */
 static int plot_share(const struct analysis *a, const char *subtitle_text, const char *dir, char *why, size_t len)
 {
@@ -39,11 +43,13 @@ static int plot_share(const struct analysis *a, const char *subtitle_text, const
 	for (int i = 0; i < a->nrows; i++) {
 		const struct analysis_row *r = &a->rows[i];
 		double shown = r->flush_cost_ns > 0 ? r->flush_cost_ns : 0;
+		char price[40];
 
+		analysis_price_label(r, price, sizeof(price));
 		fprintf(f, "\"%s %" JSON_INTEGER_FORMAT "M %" JSON_INTEGER_FORMAT "cpu %s (%s)\" %.4f %.4f %.4f %.4f\n",
 			case_param(r->dirty, "op"), json_integer_value(json_object_get(r->dirty->params, "size_bytes")) >> 20,
 			json_integer_value(json_object_get(r->dirty->params, "cpus")), case_param(r->dirty, "populate"),
-			r->in_situ ? "in situ" : "flush_cost", shown / 1e6, (r->time_dirty - shown) / 1e6,
+			price, shown / 1e6, (r->time_dirty - shown) / 1e6,
 			r->time_clean / 1e6, r->projected_ns / 1e6);
 	}
 	fclose(f);
@@ -76,8 +82,12 @@ static void fit_title(const struct dose_fit *f, char *buf, size_t len)
 static int write_dose(const struct result_set *rs, const struct analysis *a, FILE *points, FILE *line)
 {
 	int fx = results_metric_index(rs, "flushes_per_gib");
-	double *v = malloc(sizeof(double) * 4096);
+	size_t most = 1;
+	double *v;
 
+	for (int c = 0; c < rs->ncases; c++)
+		most = rs->cases[c].n > most ? rs->cases[c].n : most;
+	v = malloc(sizeof(double) * most);
 	if (!v)
 		return -1;
 	fprintf(points, "# flushes_per_gib lo hi ns_per_gib lo hi (median, 95 %% CI), one block per fit\n");
@@ -88,7 +98,7 @@ static int write_dose(const struct result_set *rs, const struct analysis *a, FIL
 		fprintf(points, "%s# fit %d\n", i ? "\n\n" : "", i + 1);
 		for (int c = 0; c < rs->ncases; c++) {
 			const struct result_case *d = &rs->cases[c];
-			size_t n = d->n <= 4096 ? results_values(d, fx, v) : 0;
+			size_t n = results_values(d, fx, v);
 
 			if (!n || !dose_fit_holds(f, d))
 				continue;
@@ -120,6 +130,9 @@ static int plot_dose(const struct result_set *rs, const struct analysis *a, cons
 		printf("(no dose.png: the run has no dose-response; see --dirty-tables)\n");
 		return 0;
 	}
+	if (a->nfits > DOSE_PLOT_MAX_FITS)
+		printf("(dose.png shows the first %d of %d dose-responses; analyze lists them all)\n", DOSE_PLOT_MAX_FITS,
+		       a->nfits);
 	bounded(points, sizeof(points), "%s/dose.dat", dir);
 	bounded(line, sizeof(line), "%s/dose-line.dat", dir);
 	fp = fopen(points, "we");
@@ -137,8 +150,9 @@ static int plot_dose(const struct result_set *rs, const struct analysis *a, cons
 		var(v, "datafile", points);
 		var(v, "linefile", line);
 		var(v, "subtitle", subtitle_text);
-		bounded(v->text[v->count++], sizeof(v->text[0]), "array titles[%d]", a->nfits);
-		for (int i = 0; i < a->nfits && v->count < MAX_VARS - 1; i++) {
+		bounded(v->text[v->count++], sizeof(v->text[0]), "array titles[%d]",
+			a->nfits < DOSE_PLOT_MAX_FITS ? a->nfits : DOSE_PLOT_MAX_FITS);
+		for (int i = 0; i < a->nfits && i < DOSE_PLOT_MAX_FITS; i++) {
 			fit_title(&a->fits[i], title, sizeof(title));
 			bounded(v->text[v->count++], sizeof(v->text[0]), "titles[%d]='%s'", i + 1, title);
 		}

@@ -60,18 +60,20 @@ int stats_compare(const double *a, size_t na, const double *b, size_t nb, uint64
 struct line_fit {
 	size_t n;
 	double slope, intercept;
-	double slope_lo, slope_hi; /* seeded wild bootstrap 95 % CI (percentile) */
+	double slope_lo, slope_hi; /* 95 % CI: seeded wild bootstrap-t with HC2 errors */
 	double r2;
-	/* Lack-of-fit F test of the line against the group means (replicates at
-	 * each design point): p small means the response is not a line. NAN
-	 * without groups, with fewer than 3 of them, or without replicates. */
+	/* Lack-of-fit F test of the line against a mean per group (plus a common
+	 * slope within groups where x varies inside them): p small means the
+	 * response is not a line. NAN without groups, with fewer than 3 of them,
+	 * or without replicates. */
 	double lack_of_fit_p;
 };
 
 /*
- * Fit y against x; the CI comes from a wild bootstrap (Rademacher weights on
- * leverage-scaled residuals), which keeps the x as designed (the doses) and
- * allows a spread that changes with x. group[i] names the design point of
+ * Fit y against x; the CI comes from a wild bootstrap-t (Rademacher weights on
+ * leverage-scaled residuals, each resample studentised by its HC2 error),
+ * which keeps the x as designed (the doses) and allows a spread that changes
+ * with x. group[i] names the design point of
  * pair i (NULL: no lack-of-fit test). -1 with fewer than 3 pairs, fewer than
  * 2 distinct x, or out of memory.
  */

@@ -319,6 +319,41 @@ static long dose_tables(const struct dose *d, size_t size)
 	return (size_t)d->count <= tables ? d->count : -1;
 }
 
+/* "50%" or "64", as given. */
+static void dose_text(const struct dose *d, char *buf, size_t len)
+{
+	if (d->is_share)
+		snprintf(buf, len, "%g%%", d->share * 100);
+	else
+		snprintf(buf, len, "%ld", d->count);
+}
+
+/* Each dose fits the mapping and dirties its own number of page tables: two
+ * that round to the same count would be one case measured twice. */
+static int doses_distinct(const struct sweep *s, size_t size, char *why, size_t len)
+{
+	char a[32], b[32];
+
+	for (int i = 0; i < s->ndoses; i++) {
+		long k = dose_tables(&s->doses[i], size);
+
+		dose_text(&s->doses[i], a, sizeof(a));
+		if (k < 0) {
+			snprintf(why, len, "%s: dirty_tables %s: a mapping of %zu MiB has only %zu page tables",
+				 s->dose_origin, a, size >> 20, page_tables_of(size));
+			return -1;
+		}
+		for (int j = 0; j < i; j++)
+			if (dose_tables(&s->doses[j], size) == k) {
+				dose_text(&s->doses[j], b, sizeof(b));
+				snprintf(why, len, "%s: dirty_tables %s and %s both dirty %ld of the %zu page tables of %zu MiB",
+					 s->dose_origin, b, a, k, page_tables_of(size), size >> 20);
+				return -1;
+			}
+	}
+	return 0;
+}
+
 /* A dose-response is faulted clean, on a shared backing, by an op that zaps it. */
 static int doses_check(struct sweep *s, char *why, size_t len)
 {
@@ -341,13 +376,9 @@ static int doses_check(struct sweep *s, char *why, size_t len)
 				 s->dose_origin);
 			return -1;
 		}
-	for (int i = 0; i < s->ndoses; i++)
-		for (int z = 0; z < s->nsizes; z++)
-			if (dose_tables(&s->doses[i], s->sizes[z]) < 0) {
-				snprintf(why, len, "%s: dirty_tables %ld: a mapping of %zu MiB has only %zu page tables",
-					 s->dose_origin, s->doses[i].count, s->sizes[z] >> 20, page_tables_of(s->sizes[z]));
-				return -1;
-			}
+	for (int z = 0; z < s->nsizes; z++)
+		if (doses_distinct(s, s->sizes[z], why, len) < 0)
+			return -1;
 	s->touches[0] = TOUCH_CLEAN;
 	s->ntouches = 1;
 	return 0;

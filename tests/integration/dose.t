@@ -41,14 +41,33 @@ like($out, qr/^munmap\s+shmem\s+64\/128\s+fault\s+256M/m, 'the table shows the d
 ($status, $out, $err) = run_cmd($TLBBENCH, 'analyze', $dir);
 is($status, 0, 'analyze of a dose-response without a calibration exits 0') or diag($err);
 like($out, qr/In-situ cost of one forced flush/, 'analyze: the in-situ price');
+# The slope is the least-squares line through every dose sample, per GiB:
+# computed here from samples.jsonl, independently of tlbbench.
+sub ols_slope {
+	my @points = @_;
+	my ($mx, $my) = (0, 0);
+	$mx += $_->[0] / @points for @points;
+	$my += $_->[1] / @points for @points;
+	my ($sxy, $sxx) = (0, 0);
+	for (@points) {
+		$sxy += ($_->[0] - $mx) * ($_->[1] - $my);
+		$sxx += ($_->[0] - $mx) ** 2;
+	}
+	return $sxy / $sxx;
+}
 for my $n (split /,/, $cpus) {
 	for my $op (qw(munmap madv_dontneed)) {
 		my ($doses, $samples, $slope, $lo, $hi) =
-			$out =~ /^$op\s+shmem\s+fault\s+$n compact\s+spin\s+(\d+)\s+(\d+)\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)/m;
+			$out =~ /^$op\s+shmem\s+fault\s+256M\s+$n compact\s+spin\s+(\d+)\s+(\d+)\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)/m;
 		ok(defined $slope, "analyze: $op at $n CPU: a fitted slope") or diag($out);
 		is($doses, 3, "analyze: $op at $n CPU: 3 doses");
 		is($samples, 9, "analyze: $op at $n CPU: 9 samples");
-		ok($lo <= $slope && $slope <= $hi, "analyze: $op at $n CPU: the CI [$lo, $hi] holds the slope $slope");
+		my @points = map { [$_->{flushes_per_gib}, $_->{ns_per_gib}] }
+			grep { $_->{op} eq $op && $_->{cpus} == $n } @samples;
+		my $want = ols_slope(@points);
+		cmp_ok(abs($slope - $want), '<=', 1, "analyze: $op at $n CPU: slope $slope ns/flush is the least-squares "
+		       . sprintf('%.1f', $want));
+		cmp_ok($lo, '<', $hi, "analyze: $op at $n CPU: a CI [$lo, $hi] of some width");
 	}
 }
 like($out, qr/none \(the run has no flush_cost case\)/, 'analyze: says the calibrated price is missing');

@@ -73,6 +73,8 @@ static void test_dose_refused(void **state)
 	refused("touch", "dirty", "touch=dirty with dirty_tables");
 	refused("op", "munmap,flush_cost", "flush_cost");
 	refused("dirty_tables", "33", "only 32 page tables");
+	refused("dirty_tables", "50%,16", "dirty_tables 50% and 16 both dirty 16 of the 32 page tables of 64 MiB");
+	refused("dirty_tables", "0,1%", "dirty_tables 0 and 1% both dirty 0 of the 32 page tables");
 	/* touch=clean said outright is what a dose does anyway */
 	sweep_defaults(&s, 2);
 	set("dirty_tables", "50%");
