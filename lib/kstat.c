@@ -335,30 +335,24 @@ void kstat_report_unsupported(const struct kstat *k)
 				"CONFIG_DEBUG_TLBFLUSH\n");
 }
 
-static void read_proc_counters(struct kstat *k, uint64_t *irq, uint64_t *vm)
+static void read_interrupts(struct kstat *k, uint64_t *irq)
 {
 	char *text;
 
-	if (k->have_interrupts) {
-		text = read_text_file("/proc/interrupts");
-		memset(irq, 0, sizeof(uint64_t) * KSTAT_MAX_CPUS);
-		if (!text || interrupts_parse_tlb(text, irq, KSTAT_MAX_CPUS) < 0)
-			k->have_interrupts = false;
-		free(text);
-	}
-	if (k->have_vmstat) {
-		text = read_text_file("/proc/vmstat");
-		if (!text || vmstat_parse_tlb(text, vm) < 0)
-			k->have_vmstat = false;
-		free(text);
-	}
+	if (!k->have_interrupts)
+		return;
+	text = read_text_file("/proc/interrupts");
+	memset(irq, 0, sizeof(uint64_t) * KSTAT_MAX_CPUS);
+	if (!text || interrupts_parse_tlb(text, irq, KSTAT_MAX_CPUS) < 0)
+		k->have_interrupts = false;
+	free(text);
 }
 
 void kstat_start(struct kstat *k)
 {
 	int n = k->tracepoint_id >= 0 ? counters_per_cpu(k) : 0;
 
-	read_proc_counters(k, k->irq_before, k->vmstat_before);
+	read_interrupts(k, k->irq_before);
 	for (int c = 0; n && c < k->ncpus; c++) {
 		ioctl(k->group_fd[c * n], PERF_EVENT_IOC_RESET, PERF_IOC_FLAG_GROUP);
 		ioctl(k->group_fd[c * n], PERF_EVENT_IOC_ENABLE, PERF_IOC_FLAG_GROUP);
@@ -407,13 +401,13 @@ static bool read_groups(struct kstat *k, struct kstat_sample *out)
 
 void kstat_stop(struct kstat *k, struct kstat_sample *out)
 {
-	uint64_t irq_after[KSTAT_MAX_CPUS], vm_after[VMSTAT_TLB_COUNT];
+	uint64_t irq_after[KSTAT_MAX_CPUS];
 
 	memset(out, 0, sizeof(*out));
 	if (k->tracepoint_id >= 0)
 		out->tracepoint_ok = read_groups(k, out);
 	out->flushes_ok = out->tracepoint_ok && read_task(k, out);
-	read_proc_counters(k, irq_after, vm_after);
+	read_interrupts(k, irq_after);
 	out->interrupts_ok = k->have_interrupts;
 	for (int c = 0; out->interrupts_ok && c < k->ncpus; c++) {
 		int cpu = k->cpu[c];
@@ -421,7 +415,4 @@ void kstat_stop(struct kstat *k, struct kstat_sample *out)
 		out->ipis_cpu[cpu] = irq_after[cpu] - k->irq_before[cpu];
 		out->ipis += out->ipis_cpu[cpu];
 	}
-	out->vmstat_ok = k->have_vmstat;
-	for (int i = 0; out->vmstat_ok && i < VMSTAT_TLB_COUNT; i++)
-		out->vmstat[i] = vm_after[i] - k->vmstat_before[i];
 }

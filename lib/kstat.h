@@ -1,6 +1,7 @@
 /* Kernel-side flush statistics for one sample: the tlb:tlb_flush tracepoint
- * counted per CPU by reason, the TLB line of /proc/interrupts, and the
- * /proc/vmstat nr_tlb_* counters (CONFIG_DEBUG_TLBFLUSH only). */
+ * counted per CPU by reason and the TLB line of /proc/interrupts. Whether
+ * /proc/vmstat has the nr_tlb_* counters (CONFIG_DEBUG_TLBFLUSH only) is found
+ * here; their values come from the sample's vmstat delta (lib/vmstat.c). */
 #ifndef TLBBENCH_KSTAT_H
 #define TLBBENCH_KSTAT_H
 
@@ -33,18 +34,16 @@ struct kstat {
 	int task_fd[2]; /* on the op's task: initiated flushes, and the full ones among them */
 	bool have_interrupts, have_vmstat;
 	uint64_t irq_before[KSTAT_MAX_CPUS];
-	uint64_t vmstat_before[VMSTAT_TLB_COUNT];
 };
 
 struct kstat_sample {
-	bool tracepoint_ok, flushes_ok, interrupts_ok, vmstat_ok;
+	bool tracepoint_ok, flushes_ok, interrupts_ok;
 	uint64_t by_reason[TLB_REASON_MAX]; /* all CPUs */
 	uint64_t flushes;                   /* initiated by the op's task (local_mm reason) */
 	uint64_t flushes_full;              /* of those, flushes of the whole TLB (pages = -1) */
 	uint64_t flushes_all_cpus;          /* local_mm events on all CPUs, whoever caused them */
 	uint64_t ipis;                      /* TLB shootdowns received, all CPUs */
 	uint64_t ipis_cpu[KSTAT_MAX_CPUS];  /* indexed by CPU number */
-	uint64_t vmstat[VMSTAT_TLB_COUNT];
 };
 
 extern const char *const vmstat_tlb_names[VMSTAT_TLB_COUNT];
@@ -55,7 +54,7 @@ void kstat_close(struct kstat *k);
 /* Count the flushes that task initiates (0 = the calling thread) from the
  * next kstat_start on: exact even when other tasks flush meanwhile. */
 void kstat_follow_task(struct kstat *k, pid_t tid);
-/* Bracket the op: counters reset and enabled, proc files read. */
+/* Bracket the op: counters reset and enabled, /proc/interrupts read. */
 void kstat_start(struct kstat *k);
 void kstat_stop(struct kstat *k, struct kstat_sample *out);
 

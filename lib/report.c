@@ -115,10 +115,15 @@ json_t *sample_json(const struct report *r, const struct sample *s)
 	derive(s, &d);
 	for (int i = 1; i < p->cpus; i++)
 		json_array_append_new(remote, json_integer(s->cpu_ids[i]));
-	if (ks->vmstat_ok) {
+	/* nr_tlb_*: from the op's vmstat delta, where the kernel has them. */
+	if (r->kstat->have_vmstat && s->vmstat.ok) {
 		vm = json_object();
-		for (int i = 0; i < VMSTAT_TLB_COUNT; i++)
-			json_object_set_new(vm, vmstat_tlb_names[i], json_integer((json_int_t)ks->vmstat[i]));
+		for (int i = 0; i < VMSTAT_TLB_COUNT; i++) {
+			int64_t v;
+
+			vmstat_delta_get(&s->vmstat, vmstat_tlb_names[i], &v);
+			json_object_set_new(vm, vmstat_tlb_names[i], json_integer((json_int_t)v));
+		}
 	}
 	case_params_json(o, p);
 	json_object_set_new(o, "measure_cpu", json_integer(s->cpu_ids[0]));
