@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "fit.h"
 #include "results.h"
-#include "stats.h"
 
 struct flush_price {
 	int cpus;

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bootstrap.h" /* STATS_BOOTSTRAP */
+
 /* Median of n values (n > 0); sorts values in place. */
 double stats_median(double *values, size_t n);
 
@@ -20,8 +22,6 @@ struct summary {
 	size_t outliers;	/* beyond 3 scaled MADs (gsl_stats_mad) from the median; 0 when MAD == 0 */
 };
 
-/* Bootstrap resamples per confidence interval. */
-#define STATS_BOOTSTRAP 2000
 
 /*
  * Fill s from n values (not modified). seed makes the bootstrap repeatable.
@@ -55,29 +55,6 @@ struct comparison {
  */
 int stats_compare(const double *a, size_t na, const double *b, size_t nb, uint64_t seed,
 		  struct comparison *c);
-
-/* A least-squares line y = intercept + slope * x (gsl_fit_linear). */
-struct line_fit {
-	size_t n;
-	double slope, intercept;
-	double slope_lo, slope_hi; /* 95 % CI: seeded wild bootstrap-t with HC2 errors */
-	double r2;
-	/* Lack-of-fit F test of the line against a mean per group (plus a common
-	 * slope within groups where x varies inside them): p small means the
-	 * response is not a line. NAN without groups, with fewer than 3 of them,
-	 * or without replicates. */
-	double lack_of_fit_p;
-};
-
-/*
- * Fit y against x; the CI comes from a wild bootstrap-t (Rademacher weights on
- * leverage-scaled residuals, each resample studentised by its HC2 error),
- * which keeps the x as designed (the doses) and allows a spread that changes
- * with x. group[i] names the design point of
- * pair i (NULL: no lack-of-fit test). -1 with fewer than 3 pairs, fewer than
- * 2 distinct x, or out of memory.
- */
-int stats_fit_line(const double *x, const double *y, const int *group, size_t n, uint64_t seed, struct line_fit *f);
 
 /* Adaptive sampling: is the median's CI half-width within target (a fraction of the median)? */
 bool stats_ci_within(const struct summary *s, double target);

@@ -1,4 +1,4 @@
-/* Unit tests for stats_fit_line (lib/stats.c): the in-situ price of a forced
+/* Unit tests for stats_fit_line (lib/fit.c): the in-situ price of a forced
  * flush is the slope of such a fit, so it is checked on known lines. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +11,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#include "stats.h"
+#include "fit.h"
 
 #define LEVELS 5
 #define REPS 5
