@@ -18,7 +18,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
 
 BENCH_ARGS ?= -c configs/quick.ini $(BENCH_SIZE)
 
-.PHONY: all deps bench plots test test-kernel kernel-deps ab race-kernels unit integration clean FORCE
+.PHONY: all deps bench plots test test-under-load test-kernel kernel-deps ab race-kernels unit integration clean FORCE
 
 all: tlbbench
 
@@ -82,6 +82,16 @@ test: deps
 	$(MAKE) tlbbench $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do $$t || exit 1; done
 	prove tests/integration/
+
+# The integration tests beside a background load on every CPU (tests/stress-beside.sh):
+# they must hold on a busy machine too.
+build/tests/churn: tests/stress/churn.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
+
+test-under-load: deps
+	$(MAKE) tlbbench build/tests/churn
+	tests/stress-beside.sh prove tests/integration/
 
 # Opt-in, not part of `make test`: these build Debian's linux-source-6.12
 # (6 minutes the first time, about 1 more per patched variant; kept in

@@ -225,8 +225,30 @@ static json_t *cpuid_signature(void)
 #endif
 }
 
+/* Does KVM offer paravirt remote TLB flushes (arch/x86/kernel/kvm.c
+ * pv_tlb_flush_supported)? A preempted vCPU is then flushed on its next entry
+ * instead of by IPI, so the TLB row of /proc/interrupts undercounts. */
+static json_t *kvm_pv_tlb_flush(json_t *signature)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	unsigned int eax, ebx, ecx, edx;
+
+	if (!json_is_string(signature) || strcmp(json_string_value(signature), "KVMKVMKVM") != 0)
+		return json_null();
+	__cpuid(0x40000001, eax, ebx, ecx, edx); /* KVM_CPUID_FEATURES */
+	(void)ebx;
+	(void)ecx;
+	/* KVM_FEATURE_PV_TLB_FLUSH (9) and KVM_FEATURE_STEAL_TIME (5), without KVM_HINTS_REALTIME. */
+	return json_boolean((eax & (1u << 9)) && (eax & (1u << 5)) && !(edx & 1u) && sysconf(_SC_NPROCESSORS_CONF) > 1);
+#else
+	(void)signature;
+	return json_null();
+#endif
+}
+
 static json_t *hypervisor_info(const char *flags)
 {
+	json_t *signature;
 	json_t *o = json_object();
 	bool present = flags && has_word(flags, "hypervisor");
 
@@ -234,7 +256,9 @@ static json_t *hypervisor_info(const char *flags)
 	set(o, "type", file_line("/sys/hypervisor/type"));
 	set(o, "vendor", file_line(DMI_DIR "sys_vendor"));
 	set(o, "product", file_line(DMI_DIR "product_name"));
-	set(o, "cpuid_signature", present ? cpuid_signature() : NULL);
+	signature = present ? cpuid_signature() : NULL;
+	set(o, "kvm_pv_tlb_flush", kvm_pv_tlb_flush(signature));
+	set(o, "cpuid_signature", signature);
 	return o;
 }
 

@@ -21,18 +21,30 @@ my @cal = grep { $_->{op} eq 'flush_cost' } read_samples($dir);
 is(scalar @cal, 3, 'flush_cost: 3 samples');
 for my $s (@cal) {
 	is($s->{flushes}, 1000, 'flush_cost: each of its 1000 zaps of a dirty page is one forced flush');
-	cmp_ok($s->{wall_ns}, '>', $s->{absent_page_ns}, 'flush_cost: zapping the present page costs more than the absent one');
+	cmp_ok($s->{absent_page_ns}, '>', 0, 'flush_cost: the same zaps of the absent page are timed beside them');
 }
+# The price per flush is the median over samples of (present - absent) / flushes:
+# computed here from samples.jsonl. (Which of the two is slower is a timing,
+# not asserted: on a busy machine either can be preempted.)
+my @per_flush = sort { $a <=> $b } map { ($_->{wall_ns} - $_->{absent_page_ns}) / $_->{flushes} } @cal;
+my $want_price = $per_flush[1];
 
 ($status, $out, $err) = run_cmd($TLBBENCH, 'analyze', $dir);
 is($status, 0, 'analyze exits 0') or diag($err);
-my ($ns_per_flush) = $out =~ /^\s+1 compact\s+spin\s+(\d+)\s+0\.00\s+-\s+3$/m;
-ok(defined $ns_per_flush && $ns_per_flush > 0, 'analyze: a positive cost per flush at 1 CPU');
+my ($ns_per_flush) = $out =~ /^\s+1 compact\s+spin\s+(-?\d+)\s+0\.00\s+-\s+3$/m;
+ok(defined $ns_per_flush, 'analyze: a cost per flush at 1 CPU') or diag($out);
+cmp_ok(abs($ns_per_flush - $want_price), '<=', 0.5, "analyze: $ns_per_flush ns/flush is the median of the samples' "
+       . sprintf('%.1f', $want_price));
 like($out, qr/ESTIMATES, not measurements/, 'analyze: says the projection is an estimate');
 my ($fd, $fc, $md, $mc, $delta, $est, $kept, $defer, $share, $price) =
 	$out =~ /^munmap\s+64M\s+1 compact\s+spin\s+fault\s+(\d+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.-]+)\s+([\d.-]+)\s+([\d.-]+)\s+([\d.-]+)\s+([\d.-]+)%\s+(\S+)$/m;
 ok(defined $fd, 'analyze: a row for munmap 64M') or diag($out);
-is($fd, 33, 'analyze: dirty shmem 64 MiB munmap: 33 flushes (32 tables + 1)');
+# The median of the dirty samples: 32 tables + 1, and a reschedule inside a
+# forced-flush zap costs one more (at most the case's most context switches).
+my @dirty = grep { $_->{op} eq 'munmap' && $_->{touch} eq 'dirty' } read_samples($dir);
+my ($switches) = sort { $b <=> $a } map { $_->{events}{context_switches} // 0 } @dirty;
+cmp_ok($fd, '>=', 33, 'analyze: dirty shmem 64 MiB munmap: at least 33 flushes (32 tables + 1)');
+cmp_ok($fd, '<=', 33 + $switches, "analyze: dirty shmem 64 MiB munmap: at most 33 + $switches (context switches)");
 is($fc, 2, 'analyze: clean: 2 flushes');
 is($price, 'flush_cost', 'analyze: without a dose-response the row is priced by flush_cost, and says so');
 cmp_ok(abs($est - ($fd - $fc) * $ns_per_flush / 1e6), '<', 0.002, 'analyze: flush cost = extra flushes x ns/flush');

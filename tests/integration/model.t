@@ -44,6 +44,8 @@ for my $s (@samples) {
 	my $tolerance = $per_gib_1g * 0.02 > 4 ? $per_gib_1g * 0.02 : 4;
 	cmp_ok(abs($s->{flushes_per_gib} - $per_gib_1g), '<=', $tolerance + 4 * ($s->{events}{context_switches} // 0),
 	       "$case: $s->{flushes_per_gib} flushes/GiB near $per_gib_1g");
-	is($s->{flushes_by_reason}{local_mm_shootdown}, $s->{flushes}, "$case: flushes are the local MM shootdowns");
+	# All CPUs' local MM shootdowns include other tasks' flushes: ours are a lower bound.
+	cmp_ok($s->{flushes_by_reason}{local_mm_shootdown}, '>=', $s->{flushes},
+	       "$case: the task's flushes are among the local MM shootdowns of all CPUs");
 }
 done_testing();
