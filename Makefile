@@ -9,20 +9,23 @@ LDLIBS := -lpfm -lhwloc -linih -ljansson -lgsl -lgslcblas -lm -pthread
 # Debian packages the build, the tests and the plots need (libpfm4 has no pkg-config file).
 DEBIAN_PACKAGES := libpfm4-dev libhwloc-dev gnuplot-nox libinih-dev libjansson-dev libgsl-dev libcmocka-dev
 
+# BUILD holds the objects and test binaries; `make check` uses its own.
+BUILD ?= build
 LIB_SRC := $(wildcard lib/*.c)
 BENCH_SRC := $(wildcard bench/*.c)
-OBJ := $(patsubst %.c,build/%.o,tlbbench.c $(LIB_SRC) $(BENCH_SRC))
-LIB_OBJ := $(patsubst %.c,build/%.o,$(LIB_SRC) $(BENCH_SRC))
+OBJ := $(patsubst %.c,$(BUILD)/%.o,tlbbench.c $(LIB_SRC) $(BENCH_SRC))
+LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC) $(BENCH_SRC))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
-UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
+UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+TLBBENCH_BIN ?= tlbbench
 
 BENCH_ARGS ?= -c configs/quick.ini $(BENCH_SIZE)
 
-.PHONY: all deps bench plots test test-under-load test-kernel kernel-deps ab race-kernels unit integration clean FORCE
+.PHONY: all deps bench plots test test-under-load check test-kernel kernel-deps ab race-kernels unit integration clean FORCE
 
-all: tlbbench
+all: $(TLBBENCH_BIN)
 
-tlbbench: $(OBJ)
+$(TLBBENCH_BIN): $(OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The git revision goes into meta.json: rewrite the header only when it changes,
@@ -32,15 +35,15 @@ build/version.h: FORCE
 	@echo '#define TLBBENCH_GIT_REV "$(GIT_REV)"' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
-build/tlbbench.o build/lib/run.o: build/version.h
+$(BUILD)/tlbbench.o $(BUILD)/lib/run.o: build/version.h
 
-build/%.o: %.c
+$(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-build/tests/%: tests/unit/%.c $(LIB_OBJ)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Ilib -o $@ $^ $(LDLIBS) -lcmocka
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Ilib -o $@ $^ $(LDLIBS) -lcmocka
 
 # Install only the Debian packages that are missing.
 deps:
@@ -93,6 +96,20 @@ test-under-load: deps
 	$(MAKE) tlbbench build/tests/churn
 	tests/stress-beside.sh prove tests/integration/
 
+# tlbbench and the unit tests built with AddressSanitizer and UBSan (any error
+# aborts), and every test run against them. The integration tests take the
+# binary from $$TLBBENCH, the plot scripts from plots/.
+CHECK_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+CHECK_ENV := ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+CHECK_PACKAGES := libasan8 libubsan1
+check: deps
+	$(MAKE) deps DEBIAN_PACKAGES="$(CHECK_PACKAGES)"
+	$(MAKE) BUILD=build/check TLBBENCH_BIN=build/check/tlbbench CFLAGS="$(CFLAGS) $(CHECK_FLAGS)" \
+		LDFLAGS="$(LDFLAGS) -fsanitize=address,undefined" build/check/tlbbench \
+		$(patsubst $(BUILD)/%,build/check/%,$(UNIT_BIN))
+	@for t in $(patsubst $(BUILD)/%,build/check/%,$(UNIT_BIN)); do $(CHECK_ENV) $$t || exit 1; done
+	$(CHECK_ENV) TLBBENCH=$(CURDIR)/build/check/tlbbench TLBBENCH_PLOT_DIR=$(CURDIR)/plots prove tests/integration/
+
 # Opt-in, not part of `make test`: these build Debian's linux-source-6.12
 # (6 minutes the first time, about 1 more per patched variant; kept in
 # kernel/build/) and boot it under qemu.
@@ -118,4 +135,4 @@ race-kernels: kernel-deps
 clean:
 	rm -rf build tlbbench
 
--include $(OBJ:.o=.d)
+-include $(OBJ:.o=.d) $(patsubst %.c,build/check/%.d,tlbbench.c $(LIB_SRC) $(BENCH_SRC))

@@ -313,8 +313,11 @@ int cmd_run(int argc, char **argv)
 		die_system("%s", why);
 	build_sweeps(&req, topo_pu_count(&topo));
 	ncases = expand_all(&req, &topo, cases);
-	if (req.dry_run)
-		return print_cases(&req, cases, ncases);
+	if (req.dry_run) {
+		status = print_cases(&req, cases, ncases);
+		topo_destroy(&topo);
+		return status;
+	}
 	if (!req.out_dir) {
 		default_out_dir(dir, sizeof(dir));
 		req.out_dir = dir;

@@ -5,7 +5,8 @@ use File::Temp qw(tempdir);
 use JSON::PP;
 use FindBin;
 
-our $TLBBENCH = "$FindBin::Bin/../../tlbbench";
+# $TLBBENCH: another build of it, such as make check's sanitized one.
+our $TLBBENCH = $ENV{TLBBENCH} // "$FindBin::Bin/../../tlbbench";
 
 # Run a command; return (exit status, stdout, stderr).
 sub run_cmd {
