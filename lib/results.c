@@ -178,6 +178,83 @@ static int fill_unchanged_vmstat(struct result_set *rs)
 	return 0;
 }
 
+/* meta.json must be tlbbench's, in a format this tlbbench reads. */
+static int meta_load(struct result_set *rs, const char *dir, char *why, size_t len)
+{
+	char path[1024];
+	json_error_t err;
+	const json_t *format;
+
+	snprintf(path, sizeof(path), "%s/meta.json", dir);
+	rs->meta = json_load_file(path, 0, &err);
+	if (!rs->meta && err.line < 1) {
+		snprintf(why, len, "%s: %s (not a tlbbench result directory?)", dir, err.text);
+		return -1;
+	}
+	if (!rs->meta) {
+		snprintf(why, len, "%s:%d: not JSON: %s", path, err.line, err.text);
+		return -1;
+	}
+	if (!json_is_object(rs->meta) || !json_string_value(json_object_get(rs->meta, "tlbbench_version"))) {
+		snprintf(why, len, "%s: no tlbbench_version: not a tlbbench meta.json", path);
+		return -1;
+	}
+	format = json_object_get(rs->meta, "results_format");
+	if (format && !json_is_integer(format)) {
+		snprintf(why, len, "%s: results_format is not a number", path);
+		return -1;
+	}
+	if (format && json_integer_value(format) > RESULTS_FORMAT) {
+		snprintf(why, len, "%s: results format %" JSON_INTEGER_FORMAT ", written by tlbbench %s; this tlbbench reads "
+			 "formats up to %d", path, json_integer_value(format),
+			 json_string_value(json_object_get(rs->meta, "tlbbench_version")), RESULTS_FORMAT);
+		return -1;
+	}
+	return 0;
+}
+
+/* The parameters every sample of every case carries. */
+static const char *missing_param(const json_t *s)
+{
+	static const char *const strings[] = { "op", "backing", "touch", "remote_mode" };
+	static const char *const numbers[] = { "size_bytes", "cpus" };
+
+	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
+		if (!json_is_string(json_object_get(s, strings[i])))
+			return strings[i];
+	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++)
+		if (!json_is_integer(json_object_get(s, numbers[i])))
+			return numbers[i];
+	return NULL;
+}
+
+/* One line of samples.jsonl: 0, 1 for a cut-off last line (skipped), -1 with why. */
+static int read_sample(struct result_set *rs, const char *line, bool last, const char *path, int lineno, char *why,
+		       size_t len)
+{
+	json_error_t err;
+	json_t *s = json_loads(line, 0, &err);
+	const char *missing = json_is_object(s) ? missing_param(s) : NULL;
+	int ret = 0;
+
+	if (!s && last && line[strlen(line) - 1] != '\n') {
+		fprintf(stderr, "tlbbench: warning: %s:%d: the last line is cut off (an interrupted run?); skipped\n", path,
+			lineno);
+		ret = 1;
+	} else if (!json_is_object(s)) {
+		snprintf(why, len, "%s:%d: not a JSON object: %s", path, lineno, s ? "another JSON value" : err.text);
+		ret = -1;
+	} else if (missing) {
+		snprintf(why, len, "%s:%d: not a tlbbench sample (no '%s')", path, lineno, missing);
+		ret = -1;
+	} else if (add_sample(rs, s) < 0) {
+		snprintf(why, len, "out of memory reading %s", path);
+		ret = -1;
+	}
+	json_decref(s);
+	return ret;
+}
+
 int results_load(const char *dir, struct result_set *rs, char *why, size_t len)
 {
 	char path[1024], *line = NULL;
@@ -189,39 +266,32 @@ int results_load(const char *dir, struct result_set *rs, char *why, size_t len)
 	snprintf(rs->dir, sizeof(rs->dir), "%s", dir);
 	for (int i = 0; i < BASE_METRICS; i++)
 		metric_add(rs, base_metrics[i]);
-	snprintf(path, sizeof(path), "%s/meta.json", dir);
-	rs->meta = json_load_file(path, 0, NULL);
+	if (meta_load(rs, dir, why, len) < 0)
+		return -1;
 	snprintf(path, sizeof(path), "%s/samples.jsonl", dir);
 	f = fopen(path, "re");
 	if (!f) {
 		snprintf(why, len, "cannot read %s: %s", path, strerror(errno));
 		return -1;
 	}
-	while (ret == 0 && getline(&line, &cap, f) > 0) {
-		json_error_t err;
-		json_t *s = json_loads(line, 0, &err);
+	while (ret >= 0 && getline(&line, &cap, f) > 0) {
+		int c = getc(f);
 
-		lineno++;
-		if (!json_is_object(s)) {
-			snprintf(why, len, "%s:%d: not a JSON object: %s", path, lineno, err.text);
-			ret = -1;
-		} else if (add_sample(rs, s) < 0) {
-			snprintf(why, len, "out of memory reading %s", path);
-			ret = -1;
-		}
-		json_decref(s);
+		if (c != EOF)
+			ungetc(c, f);
+		ret = read_sample(rs, line, c == EOF, path, ++lineno, why, len);
 	}
 	free(line);
 	fclose(f);
-	if (ret == 0 && fill_unchanged_vmstat(rs) < 0) {
+	if (ret >= 0 && fill_unchanged_vmstat(rs) < 0) {
 		snprintf(why, len, "out of memory reading %s", path);
 		ret = -1;
 	}
-	if (ret == 0 && rs->ncases == 0) {
+	if (ret >= 0 && rs->ncases == 0) {
 		snprintf(why, len, "%s holds no samples", path);
 		ret = -1;
 	}
-	return ret;
+	return ret < 0 ? -1 : 0;
 }
 
 void results_free(struct result_set *rs)

@@ -7,6 +7,9 @@
 #include <stddef.h>
 
 #define RESULTS_MAX_METRICS 320
+/* The layout of meta.json and samples.jsonl that run writes (meta.json:
+ * results_format); a directory without it is format 1. */
+#define RESULTS_FORMAT 1
 
 struct result_case {
 	char key[256];   /* the parameters that identify a case across runs */
@@ -26,7 +29,9 @@ struct result_set {
 	struct result_case *cases;
 };
 
-/* -1 with why (no directory, no samples, a line that is not JSON: file:line). */
+/* -1 with why, one line: no directory, no tlbbench meta.json, a newer results
+ * format, no samples, a line that is not a tlbbench sample (file:line). A last
+ * line cut off by a crash is skipped with one warning on stderr. */
 int results_load(const char *dir, struct result_set *rs, char *why, size_t len);
 void results_free(struct result_set *rs);
 

@@ -10,6 +10,7 @@
 #include "harness.h"
 #include "inifile.h"
 #include "report.h"
+#include "results.h"
 #include "sweep.h"
 #include "sysinfo.h"
 #include "util.h"
@@ -227,6 +228,7 @@ static json_t *meta_json(int argc, char **argv, const struct harness *h, const s
 	scopes = json_pack("{s:s, s:s}", "events", "the task doing the op (per thread, user+kernel)",
 			   "events_remote_cpus", "CPU-wide on the remote CPUs, summed (all tasks there)");
 	json_object_set_new(meta, "tlbbench_version", json_string(TLBBENCH_VERSION));
+	json_object_set_new(meta, "results_format", json_integer(RESULTS_FORMAT));
 	json_object_set_new(meta, "git_revision", json_string(TLBBENCH_GIT_REV));
 	json_object_set_new(meta, "started", json_string(when));
 	json_object_set_new(meta, "command_line", cmd);

@@ -38,7 +38,7 @@ sub fixture {
 	}
 	close($fh);
 	open($fh, '>', "$dir/meta.json") or die;
-	print $fh encode_json({ git_revision => 'fixture', info => { kernel => { release => 'fixture' } } });
+	print $fh encode_json({ tlbbench_version => '0.1.0', git_revision => 'fixture', info => { kernel => { release => 'fixture' } } });
 	close($fh);
 	return $dir;
 }
@@ -108,7 +108,7 @@ print $fh "[rule time]\nmetric = wall_ns\nmax_regression = lots\n";
 close($fh);
 my @errors = (
 	[ [ $base ], qr/compare takes two result directories/ ],
-	[ [ $base, "$root/none" ], qr/cannot read .*none\/samples\.jsonl/ ],
+	[ [ $base, "$root/none" ], qr/none: unable to open .*meta\.json.*not a tlbbench result directory/ ],
 	[ [ $base, $again, '--format', 'xml' ], qr/--format 'xml': want table, md or csv/ ],
 	[ [ $base, $again, '--signoff', $bad_rules ], qr/\Q$bad_rules\E:3: bad max_regression 'lots'/ ],
 	[ [ $base, $again, '--signoff', "$root/missing.ini" ], qr/cannot read sign-off rules/ ],

@@ -16,6 +16,7 @@ is($status, 0, 'run exits 0') or diag($err);
 my $meta = read_json("$dir/meta.json");
 ok($meta->{git_revision}, 'meta.json: git revision');
 ok($meta->{tlbbench_version}, 'meta.json: version');
+is($meta->{results_format}, 1, 'meta.json: the results format compare, analyze and plot check');
 is($meta->{command_line}[1], 'run', 'meta.json: the exact command line');
 ok($meta->{info}{kernel}{release}, 'meta.json: kernel release');
 ok(exists $meta->{counters}{tlb_flush_tracepoint}{supported}, 'meta.json: which counters work');
