@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,10 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
 
 #include "workload.h"
 #include "../lib/util.h"
@@ -60,6 +65,39 @@ static void __attribute__((noreturn)) child_main(struct wl_ctx *ctx, bool with_m
 	_exit(0);
 }
 
+/* How the child ended, once it has (it stays a zombie for child_reap):
+ * NULL for exit status 0, else "killed by signal 9 (Killed)" or "exited with
+ * status 4" in buf. */
+static const char *child_end(const struct exit_child *c, char *buf, size_t len)
+{
+	siginfo_t info;
+
+	memset(&info, 0, sizeof(info));
+	if (waitid(P_PIDFD, (id_t)c->pidfd, &info, WEXITED | WNOWAIT) < 0)
+		snprintf(buf, len, "waitid: %s", strerror(errno));
+	else if (info.si_code == CLD_EXITED && info.si_status == 0)
+		return NULL;
+	else if (info.si_code == CLD_EXITED)
+		snprintf(buf, len, "exited with status %d", info.si_status);
+	else
+		snprintf(buf, len, "killed by signal %d (%s)", info.si_status, strsignal(info.si_status));
+	return buf;
+}
+
+/* The child died: a refusal when it said why (its mapping is not what was
+ * asked), else a failed sample. */
+static int child_died(struct wl_ctx *ctx, struct exit_child *c, const char *when)
+{
+	char how[128];
+
+	if (c->shared->why[0]) {
+		snprintf(ctx->why, sizeof(ctx->why), "%s", c->shared->why);
+		return -1;
+	}
+	snprintf(ctx->why, sizeof(ctx->why), "exit child %s %s", child_end(c, how, sizeof(how)) ?: "exited", when);
+	return WL_SAMPLE_FAILED;
+}
+
 static int child_start(struct wl_ctx *ctx, struct exit_child *c, bool with_mapping)
 {
 	int ready[2], go[2];
@@ -86,29 +124,26 @@ static int child_start(struct wl_ctx *ctx, struct exit_child *c, bool with_mappi
 		snprintf(ctx->why, sizeof(ctx->why), "exit: fork or pidfd_open: %s", strerror(errno));
 		return -1;
 	}
-	if (read(c->ready_fd, &byte, 1) != 1) {
-		snprintf(ctx->why, sizeof(ctx->why), "%s",
-			 c->shared->why[0] ? c->shared->why : "exit child died before it was ready");
-		return -1;
-	}
+	if (read(c->ready_fd, &byte, 1) != 1)
+		return child_died(ctx, c, "before it was ready");
 	return 0;
 }
 
-/* Let the child exit; return when its pidfd says it has. */
+/* Let the child exit; return when its pidfd says it has. A child that died
+ * first closed its end of the pipe: EPIPE (SIGPIPE is ignored for that). */
 static int child_release(struct wl_ctx *ctx, struct exit_child *c)
 {
 	struct pollfd pfd = { .fd = c->pidfd, .events = POLLIN };
 
-	if (write(c->go_fd, "G", 1) != 1) {
-		snprintf(ctx->why, sizeof(ctx->why), "exit: cannot signal the child: %s", strerror(errno));
-		return -1;
-	}
+	signal(SIGPIPE, SIG_IGN);
+	if (write(c->go_fd, "G", 1) != 1)
+		return errno == EPIPE ? child_died(ctx, c, "before it was told to exit") : -1;
 	while (poll(&pfd, 1, -1) < 0)
 		if (errno != EINTR) {
 			snprintf(ctx->why, sizeof(ctx->why), "exit: poll on pidfd: %s", strerror(errno));
 			return -1;
 		}
-	return 0;
+	return child_end(c, ctx->why, sizeof(ctx->why)) ? child_died(ctx, c, "instead of exiting") : 0;
 }
 
 static void child_reap(struct exit_child *c)
@@ -130,10 +165,12 @@ static void child_reap(struct exit_child *c)
 static int exit_setup(struct wl_ctx *ctx)
 {
 	struct exit_child *c = calloc(1, sizeof(*c));
+	int ret;
 
 	ctx->priv = c;
-	if (!c || child_start(ctx, c, true) < 0)
-		return -1;
+	ret = c ? child_start(ctx, c, true) : -1;
+	if (ret)
+		return ret;
 	ctx->measured_pid = c->pid;
 	ctx->map.size = ctx->params->size;
 	ctx->map.smaps = c->shared->smaps;
@@ -143,11 +180,10 @@ static int exit_setup(struct wl_ctx *ctx)
 static int exit_run(struct wl_ctx *ctx)
 {
 	struct exit_child *c = ctx->priv;
+	int ret = child_release(ctx, c);
 
-	if (child_release(ctx, c) < 0)
-		return -1;
 	ctx->op_start_ns = c->shared->exit_start_ns;
-	return 0;
+	return ret;
 }
 
 static void exit_teardown(struct wl_ctx *ctx)

@@ -45,11 +45,17 @@ struct wl_ctx {
 	char why[512];            /* reason for a -1 from setup or run_once */
 };
 
+/* From setup, run_once or baseline: this sample failed (ctx->why says how, e.g.
+ * a child killed by a signal); it is recorded as failed and the case goes on.
+ * -1 refuses the case. */
+#define WL_SAMPLE_FAILED 1
+
 struct workload {
 	const char *name;
 	const char *description;
 	bool owns_remote_threads; /* the workload starts them itself (in a child) */
-	/* Map and touch; not timed. -1 with ctx->why: the case is refused. */
+	/* Map and touch; not timed. -1 with ctx->why: the case is refused;
+	 * WL_SAMPLE_FAILED: this sample is. */
 	int (*setup)(struct wl_ctx *ctx);
 	/* The timed operation. */
 	int (*run_once)(struct wl_ctx *ctx);

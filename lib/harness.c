@@ -197,7 +197,8 @@ static const char *stop_reason(const struct case_params *p, const struct case_va
 	return NULL;
 }
 
-/* One sample: baseline, setup, the measured op, teardown. */
+/* One sample: baseline, setup, the measured op, teardown. 0, WL_SAMPLE_FAILED,
+ * or -1 (the case is refused), with ctx->why. */
 static int take_sample(struct harness *h, struct wl_ctx *ctx, struct remote_set *remotes,
 		       struct remote_pmu *remote_pmu, struct sample *s)
 {
@@ -205,14 +206,16 @@ static int take_sample(struct harness *h, struct wl_ctx *ctx, struct remote_set 
 	int ret;
 
 	if (w->baseline) {
-		if (w->baseline(ctx, &s->baseline_ns) < 0)
-			return -1;
+		ret = w->baseline(ctx, &s->baseline_ns);
+		if (ret)
+			return ret;
 		s->has_baseline = true;
 	}
 	ctx->measured_pid = 0;
-	if (w->setup(ctx) < 0) {
+	ret = w->setup(ctx);
+	if (ret) {
 		w->teardown(ctx);
-		return -1;
+		return ret;
 	}
 	s->smaps = ctx->map.smaps;
 	s->smaps_ok = ctx->map.smaps.size > 0;
@@ -269,8 +272,25 @@ struct case_run {
 	struct case_values cv;
 	int taken; /* samples taken, warmup included */
 	uint64_t start_ns;
+	int failed_in_a_row;
 	bool done;
 };
+
+/* A sample that failed (an exit child killed, say): recorded as such, not
+ * measured; the case goes on unless it keeps failing. */
+static bool sample_failed(struct harness *h, struct case_run *cr, const struct sample *s)
+{
+	fprintf(stderr, "\ntlbbench: sample %d failed: %s\n", s->iteration, cr->ctx.why);
+	if (s->iteration >= 0)
+		report_failed_sample(h->report, s, cr->ctx.why);
+	cr->sum->failed_samples += s->iteration >= 0;
+	if (++cr->failed_in_a_row < CASE_MAX_FAILED_IN_A_ROW)
+		return true;
+	snprintf(cr->sum->why, sizeof(cr->sum->why), "%d samples in a row failed; the last: %.400s", cr->failed_in_a_row,
+		 cr->ctx.why);
+	cr->sum->failed = true;
+	return false;
+}
 
 /* Take one sample of the case and book it; false when the case is done. */
 static bool next_sample(struct harness *h, struct case_run *cr, struct remote_set *remotes, struct remote_pmu *rpmu)
@@ -280,12 +300,17 @@ static bool next_sample(struct harness *h, struct case_run *cr, struct remote_se
 	struct sample s = { .params = p, .iteration = cr->taken - p->warmup, .cpu_ids = cr->cpu_ids,
 			    .model_flushes = cr->sum->model_flushes };
 
-	if (take_sample(h, &cr->ctx, remotes, rpmu, &s) < 0) {
+	int ret = take_sample(h, &cr->ctx, remotes, rpmu, &s);
+
+	if (ret < 0) {
 		snprintf(cr->sum->why, sizeof(cr->sum->why), "%s", cr->ctx.why);
 		cr->sum->failed = true;
 		return false;
 	}
 	progress_sample(h->progress, ++cr->taken, planned);
+	if (ret == WL_SAMPLE_FAILED)
+		return sample_failed(h, cr, &s);
+	cr->failed_in_a_row = 0;
 	if (s.iteration < 0)
 		return true;
 	report_sample(h->report, &s);
@@ -304,7 +329,8 @@ static bool settle(struct harness *h, struct case_run *cr, struct remote_set *re
 {
 	struct sample s = { .params = cr->p, .iteration = -1, .cpu_ids = cr->cpu_ids };
 
-	if (take_sample(h, &cr->ctx, remotes, rpmu, &s) == 0)
+	/* A failed settling sample is only one unmeasured sample less. */
+	if (take_sample(h, &cr->ctx, remotes, rpmu, &s) >= 0)
 		return true;
 	snprintf(cr->sum->why, sizeof(cr->sum->why), "%s", cr->ctx.why);
 	cr->sum->failed = true;

@@ -40,6 +40,8 @@ struct derived {
 };
 
 #define CASE_MAX_OUTLIERS 32
+/* A case stops, failed, after this many failed samples in a row. */
+#define CASE_MAX_FAILED_IN_A_ROW 3
 
 /* What a case's summary holds statistics of. */
 enum case_metric {
@@ -51,6 +53,7 @@ extern const char *const case_metric_names[CASE_METRICS];
 struct case_summary {
 	struct case_params params;
 	int samples;
+	int failed_samples;      /* recorded as failed, not measured (WL_SAMPLE_FAILED) */
 	bool skipped, failed;
 	char why[512];
 	const char *stop_reason; /* iterations, ci_target, max_iterations, max_time */

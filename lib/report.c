@@ -270,6 +270,22 @@ void report_sample(struct report *r, const struct sample *s)
 	json_decref(o);
 }
 
+void report_failed_sample(struct report *r, const struct sample *s, const char *why)
+{
+	json_t *o = json_object();
+	char *line;
+
+	case_params_json(o, s->params);
+	json_object_set_new(o, "measure_cpu", json_integer(s->cpu_ids[0]));
+	json_object_set_new(o, "iteration", json_integer(s->iteration));
+	json_object_set_new(o, "failed", json_string(why));
+	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	fprintf(r->jsonl, "%s\n", line);
+	fflush(r->jsonl);
+	free(line);
+	json_decref(o);
+}
+
 void report_close(struct report *r)
 {
 	if (r->jsonl)
@@ -309,6 +325,7 @@ void report_case(struct report *r, const struct case_summary *sum)
 
 	case_params_json(o, p);
 	json_object_set_new(o, "samples", json_integer(sum->samples));
+	json_object_set_new(o, "failed_samples", json_integer(sum->failed_samples));
 	json_object_set_new(o, "stop_reason", sum->stop_reason ? json_string(sum->stop_reason) : json_null());
 	json_object_set_new(o, "status", json_string(sum->skipped ? "skipped" : sum->failed ? "failed" : "ok"));
 	json_object_set_new(o, "why", sum->why[0] ? json_string(sum->why) : json_null());
@@ -387,6 +404,9 @@ void report_table(FILE *out, const struct case_summary *sums, int n)
 			fprintf(out, "%10.3f ", s->stat[CM_BASELINE_NS].median / 1e6);
 		else
 			fprintf(out, "%10s ", "-");
-		fprintf(out, "%d%s\n", s->samples, s->failed ? " (stopped: see above)" : "");
+		fprintf(out, "%d", s->samples);
+		if (s->failed_samples)
+			fprintf(out, " (+%d failed)", s->failed_samples);
+		fprintf(out, "%s\n", s->failed ? " (stopped: see above)" : "");
 	}
 }

@@ -19,6 +19,8 @@ struct report {
 int report_open(struct report *r, const char *dir, const json_t *meta, const struct kstat *k,
 		const struct event_set *events, char *why, size_t len);
 void report_sample(struct report *r, const struct sample *s);
+/* A sample that failed: its case's parameters, iteration and why, in samples.jsonl only. */
+void report_failed_sample(struct report *r, const struct sample *s, const char *why);
 /* A case's summary line in cases.jsonl: statistics of each metric and why sampling stopped. */
 void report_case(struct report *r, const struct case_summary *sum);
 void report_close(struct report *r);

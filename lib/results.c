@@ -244,6 +244,8 @@ static int read_sample(struct result_set *rs, const char *line, bool last, const
 	} else if (!json_is_object(s)) {
 		snprintf(why, len, "%s:%d: not a JSON object: %s", path, lineno, s ? "another JSON value" : err.text);
 		ret = -1;
+	} else if (json_is_string(json_object_get(s, "failed"))) {
+		ret = 0; /* a failed sample: no measurement to read */
 	} else if (missing) {
 		snprintf(why, len, "%s:%d: not a tlbbench sample (no '%s')", path, lineno, missing);
 		ret = -1;
