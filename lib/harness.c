@@ -2,6 +2,7 @@
 #include "harness.h"
 
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,27 @@
 const char *const case_metric_names[CASE_METRICS] = {
 	"wall_ns", "ns_per_gib", "flushes", "flushes_per_gib", "ipis_per_gib", "baseline_ns", "activations_per_gib",
 };
+
+/* The signal that asked the run to stop (SIGINT, SIGTERM), or 0. */
+static volatile sig_atomic_t interrupt_signal;
+
+static void on_interrupt(int sig)
+{
+	interrupt_signal = sig;
+	signal(sig, SIG_DFL); /* a second one ends the run at once */
+}
+
+void harness_catch_interrupts(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_interrupt;
+	sa.sa_flags = SA_RESTART; /* the sample in flight finishes */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
 
 void derive(const struct sample *s, struct derived *d)
 {
@@ -360,7 +382,7 @@ static void visit(struct harness *h, struct case_run *cr, int max)
 	}
 	if (more && cr->taken > 0 && cr->taken >= p->warmup)
 		more = settle(h, cr, &remotes, &rpmu);
-	for (int i = 0; more && i < max; i++)
+	for (int i = 0; more && i < max && !interrupt_signal; i++)
 		more = next_sample(h, cr, &remotes, &rpmu);
 	cr->done = !more;
 	remote_stop(&remotes);
@@ -423,6 +445,29 @@ static void say_outcome(const struct case_summary *sum, const char *label, int *
 	}
 }
 
+/* After an interrupt: every case not done gets its line in cases.jsonl, marked
+ * interrupted, with the samples it has. */
+static void close_interrupted(struct harness *h, const struct case_params *cases, int n, struct case_run *runs,
+			      struct case_summary *sums)
+{
+	for (int i = 0; i < n; i++) {
+		struct case_run *cr = &runs[i];
+
+		if (cr->done)
+			continue;
+		if (!cr->sum) {
+			memset(&sums[i], 0, sizeof(sums[i]));
+			sums[i].params = cases[i];
+			sums[i].model_flushes = -1;
+			cr->sum = &sums[i];
+		}
+		cr->sum->interrupted = true;
+		snprintf(cr->sum->why, sizeof(cr->sum->why), "interrupted by signal %d after %d measured samples",
+			 (int)interrupt_signal, cr->cv.n);
+		case_close(h, cr);
+	}
+}
+
 int harness_run(struct harness *h, const struct case_params *cases, int n, bool interleave,
 		struct case_summary *sums)
 {
@@ -434,9 +479,9 @@ int harness_run(struct harness *h, const struct case_params *cases, int n, bool 
 		die_system("out of memory");
 	/* Sequential: each case's samples in a row. Interleave: one sample of each
 	 * case per round, so a slow spell of the machine spreads over every case. */
-	for (int round = 0; active; round++) {
+	for (int round = 0; active && !interrupt_signal; round++) {
 		active = 0;
-		for (int i = 0; i < n; i++) {
+		for (int i = 0; i < n && !interrupt_signal; i++) {
 			struct case_run *cr = &runs[i];
 
 			if (round == 0 && case_open(h, &cases[i], &sums[i], cr) < 0) {
@@ -456,6 +501,10 @@ int harness_run(struct harness *h, const struct case_params *cases, int n, bool 
 				active++;
 			}
 		}
+	}
+	if (interrupt_signal) {
+		close_interrupted(h, cases, n, runs, sums);
+		status = 128 + interrupt_signal;
 	}
 	free(runs);
 	return status;

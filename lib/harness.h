@@ -54,7 +54,7 @@ struct case_summary {
 	struct case_params params;
 	int samples;
 	int failed_samples;      /* recorded as failed, not measured (WL_SAMPLE_FAILED) */
-	bool skipped, failed;
+	bool skipped, failed, interrupted;
 	char why[512];
 	const char *stop_reason; /* iterations, ci_target, max_iterations, max_time */
 	long model_flushes;
@@ -79,12 +79,16 @@ void derive(const struct sample *s, struct derived *d);
 /* "munmap shmem dirty 1024 MiB cpus=2 compact remote=spin populate=fault" */
 char *case_label(const struct case_params *p, char *buf, size_t len);
 
+/* SIGINT and SIGTERM: finish the sample in flight, then stop (a second one
+ * ends the run at once); harness_run then returns 128 + the signal. */
+void harness_catch_interrupts(void);
 void harness_init(struct harness *h, const struct topo *topo, const struct event_set *events,
 		  struct report *report, struct progress *progress);
 void harness_close(struct harness *h);
 /* Run the cases (warmup, then samples until each case's stop reason), filling
  * sums; interleave takes one sample of every case per round. Returns 1 when a
- * case was refused, else 0. */
+ * case was refused, 128 + the signal when interrupted (every case not done is
+ * then in cases.jsonl as interrupted), else 0. */
 int harness_run(struct harness *h, const struct case_params *cases, int n, bool interleave,
 		struct case_summary *sums);
 

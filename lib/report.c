@@ -327,7 +327,8 @@ void report_case(struct report *r, const struct case_summary *sum)
 	json_object_set_new(o, "samples", json_integer(sum->samples));
 	json_object_set_new(o, "failed_samples", json_integer(sum->failed_samples));
 	json_object_set_new(o, "stop_reason", sum->stop_reason ? json_string(sum->stop_reason) : json_null());
-	json_object_set_new(o, "status", json_string(sum->skipped ? "skipped" : sum->failed ? "failed" : "ok"));
+	json_object_set_new(o, "status", json_string(sum->skipped ? "skipped" : sum->failed ? "failed" :
+						     sum->interrupted ? "interrupted" : "ok"));
 	json_object_set_new(o, "why", sum->why[0] ? json_string(sum->why) : json_null());
 	json_object_set_new(o, "model_flushes", sum->model_flushes < 0 ? json_null() : json_integer(sum->model_flushes));
 	for (int m = 0; sum->samples && m < CASE_METRICS; m++)
@@ -391,7 +392,7 @@ void report_table(FILE *out, const struct case_summary *sums, int n)
 		fprintf(out, "%-13s %-7s %-9s %-7s %6s %4d %-10s %-5s ", p->workload->name, backing_name(p->backing),
 			touch, populate_name(p->populate), size, p->cpus, p->placement->text, remote_mode_name(p->remote));
 		if (!s->samples) {
-			fprintf(out, "%s: %s\n", s->skipped ? "skipped" : "failed", s->why);
+			fprintf(out, "%s: %s\n", s->skipped ? "skipped" : s->interrupted ? "interrupted" : "failed", s->why);
 			continue;
 		}
 		fprintf(out, "%10.3f ", s->stat[CM_WALL_NS].median / 1e6);
@@ -407,6 +408,6 @@ void report_table(FILE *out, const struct case_summary *sums, int n)
 		fprintf(out, "%d", s->samples);
 		if (s->failed_samples)
 			fprintf(out, " (+%d failed)", s->failed_samples);
-		fprintf(out, "%s\n", s->failed ? " (stopped: see above)" : "");
+		fprintf(out, "%s\n", s->failed ? " (stopped: see above)" : s->interrupted ? " (interrupted)" : "");
 	}
 }

@@ -329,10 +329,16 @@ int cmd_run(int argc, char **argv)
 	harness_init(&h, &topo, &req.run.events, &report, &progress);
 	open_results(&req, &h, &report, argc, argv);
 	sums = calloc((size_t)ncases, sizeof(*sums));
+	if (!sums)
+		die_system("out of memory");
+	harness_catch_interrupts();
 	status = run_all(&h, &req, cases, ncases, sums);
 	report_close(&report);
 	report_table(stdout, sums, ncases);
 	printf("\nresults: %s/{samples.jsonl,samples.csv,cases.jsonl,meta.json,topology.xml}\n", req.out_dir);
+	if (status > 128)
+		fprintf(stderr, "tlbbench: interrupted by signal %d: what was measured is kept in %s\n", status - 128,
+			 req.out_dir);
 	free(sums);
 	harness_close(&h);
 	topo_destroy(&topo);

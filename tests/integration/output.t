@@ -60,13 +60,16 @@ for my $i (0 .. $#csv) {
 like($out, qr/op\s+backing\s+touch\s+populate\s+size\s+cpus.*median_ms.*ns\/GiB.*flush\/GiB.*IPIs\/GiB\s+act\/GiB/,
      'the table is printed');
 
-# Interrupted: what was measured stays, one complete JSON line per sample.
+# Interrupted (SIGINT, as ^C sends): the sample in flight finishes, every
+# sample stays, cases.jsonl holds every case (the unfinished ones marked
+# interrupted), nothing of the run is left running, exit 130.
 my $idir = File::Temp::tempdir(CLEANUP => 1) . '/results';
 my $pid = fork();
 if ($pid == 0) {
 	open(STDOUT, '>', '/dev/null');
-	open(STDERR, '>', '/dev/null');
-	exec($TLBBENCH, qw(run --op munmap --backing anon --size 64M --iterations 100000 --warmup 0 -o), $idir);
+	open(STDERR, '>', "$idir.err");
+	exec($TLBBENCH, qw(run --op exit,munmap --backing anon --size 64M --cpus), cpu_count() > 1 ? 2 : 1,
+	     qw(--iterations 100000 --warmup 0 -o), $idir);
 	exit 127;
 }
 my $waited = 0;
@@ -76,8 +79,17 @@ while ($waited < 200 && (split /\n/, slurp("$idir/samples.jsonl")) < 3) {
 }
 kill 'INT', $pid;
 waitpid($pid, 0);
+is($? >> 8, 130, 'interrupted run: exit 130');
+like(slurp("$idir.err"), qr/interrupted by signal 2: what was measured is kept in/, 'interrupted run: says so');
 my @kept = split /\n/, slurp("$idir/samples.jsonl");
 cmp_ok(scalar @kept, '>=', 3, 'interrupted run kept its samples');
 my $parsed = grep { eval { JSON::PP::decode_json($_); 1 } } @kept;
 is($parsed, scalar @kept, 'every kept line is a complete JSON object');
+my @icases = map { JSON::PP::decode_json($_) } split /\n/, slurp("$idir/cases.jsonl");
+is(scalar @icases, 2, 'cases.jsonl: a line for each case, the one not started too');
+is($icases[0]{status}, 'interrupted', 'cases.jsonl: the partial case is marked interrupted');
+is($icases[0]{samples}, scalar @kept, 'cases.jsonl: it counts every kept sample');
+is($icases[1]{samples}, 0, 'cases.jsonl: the case not started has none');
+my @left = grep { (slurp($_) =~ tr/\0/ /r) =~ /\Q$idir\E/ } glob('/proc/[0-9]*/cmdline');
+is(scalar @left, 0, 'no process of the run is left (exit children, threads)');
 done_testing();
