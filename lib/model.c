@@ -132,10 +132,6 @@ struct gather {
 	long flushes;
 };
 
-#define GATHER_LOCAL 7
-#define GATHER_PER_BATCH 509
-#define GATHER_BATCHES 19
-
 static void gather_flush(struct gather *g)
 {
 	g->flushes++;
@@ -152,9 +148,9 @@ static bool gather_page(struct gather *g, bool gathered, bool dirty_shared)
 		return false; /* the zero page is not freed */
 	g->delayed_rmap |= dirty_shared;
 	g->gathered++;
-	if (++g->used < (g->batch ? GATHER_PER_BATCH : GATHER_LOCAL))
+	if (++g->used < (g->batch ? MMU_GATHER_PER_BATCH : MMU_GATHER_LOCAL))
 		return false;
-	if (g->batch == GATHER_BATCHES || (g->delayed_rmap && g->batch)) {
+	if (g->batch == MMU_GATHER_BATCHES || (g->delayed_rmap && g->batch)) {
 		gather_flush(g);
 		return true;
 	}

@@ -10,8 +10,13 @@
 
 #include "mapping.h"
 
-/* Pages one mmu_gather batch chain holds before it must flush (6.12). */
-#define MMU_GATHER_BATCH_PAGES 9678
+/* The mmu_gather page batch (mm/mmu_gather.c, 6.12): entries on the stack,
+ * then up to 19 batch pages of 509 (each keeps one of its 510 slots free). */
+#define MMU_GATHER_LOCAL 7
+#define MMU_GATHER_PER_BATCH 509
+#define MMU_GATHER_BATCHES 19
+/* Pages one mmu_gather batch chain holds before it must flush: 9,678. */
+#define MMU_GATHER_BATCH_PAGES (MMU_GATHER_LOCAL + MMU_GATHER_BATCHES * MMU_GATHER_PER_BATCH)
 /* Page tables one mmu_table_batch holds ((4096 - 24) / 8); a full batch is
  * freed only after a TLB flush (tlb_table_invalidate). */
 #define MMU_TABLE_BATCH 509
