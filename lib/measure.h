@@ -1,0 +1,21 @@
+/* One measured sample of a case (lib/measure.c), for the case loop in lib/harness.c. */
+#ifndef TLBBENCH_MEASURE_H
+#define TLBBENCH_MEASURE_H
+
+#include "harness.h"
+
+/* CPU-wide counters on each remote CPU, where the shootdowns are handled. */
+struct remote_pmu {
+	int count;
+	struct pmu_set *sets;
+};
+
+void remote_pmu_open(struct remote_pmu *r, const struct event_set *e, const int *cpu_ids, int count);
+void remote_pmu_close(struct remote_pmu *r);
+
+/* One sample: baseline, setup, the measured op, teardown, filling s. 0,
+ * WL_SAMPLE_FAILED, or -1 (the case is refused), with ctx->why. */
+int take_sample(struct harness *h, struct wl_ctx *ctx, struct remote_set *remotes, struct remote_pmu *remote_pmu,
+		struct sample *s);
+
+#endif
