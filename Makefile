@@ -21,7 +21,7 @@ TLBBENCH_BIN ?= tlbbench
 
 BENCH_ARGS ?= -c configs/quick.ini $(BENCH_SIZE)
 
-.PHONY: all deps bench plots test test-under-load check test-kernel kernel-deps ab race-kernels unit integration clean FORCE
+.PHONY: all deps bench plots test test-under-load check fuzz fuzz-build fuzz-replay test-kernel kernel-deps ab race-kernels unit integration clean FORCE
 
 all: $(TLBBENCH_BIN)
 
@@ -35,7 +35,7 @@ build/version.h: FORCE
 	@echo '#define TLBBENCH_GIT_REV "$(GIT_REV)"' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
-$(BUILD)/tlbbench.o $(BUILD)/lib/run.o: build/version.h
+$(BUILD)/tlbbench.o $(BUILD)/lib/run.o $(BUILD)/lib/resume.o: build/version.h
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -101,14 +101,60 @@ test-under-load: deps
 # binary from $$TLBBENCH, the plot scripts from plots/.
 CHECK_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 CHECK_ENV := ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-CHECK_PACKAGES := libasan8 libubsan1
+CHECK_PACKAGES := libasan8 libubsan1 clang libclang-rt-14-dev
 check: deps
 	$(MAKE) deps DEBIAN_PACKAGES="$(CHECK_PACKAGES)"
+	$(MAKE) fuzz-replay
 	$(MAKE) BUILD=build/check TLBBENCH_BIN=build/check/tlbbench CFLAGS="$(CFLAGS) $(CHECK_FLAGS)" \
 		LDFLAGS="$(LDFLAGS) -fsanitize=address,undefined" build/check/tlbbench \
 		$(patsubst $(BUILD)/%,build/check/%,$(UNIT_BIN))
 	@for t in $(patsubst $(BUILD)/%,build/check/%,$(UNIT_BIN)); do $(CHECK_ENV) $$t || exit 1; done
 	$(CHECK_ENV) TLBBENCH=$(CURDIR)/build/check/tlbbench TLBBENCH_PLOT_DIR=$(CURDIR)/plots prove tests/integration/
+
+# libFuzzer harnesses (clang) for the parsers and readers: tests/fuzz/fuzz_*.c,
+# each with its seed corpus in tests/fuzz/corpus/NAME. `make fuzz` fuzzes each
+# for FUZZ_SECONDS (FUZZ=NAME for one) in build/fuzz/corpus, crashes to
+# build/fuzz/crashes; `make fuzz-replay` (part of make check) runs the corpus once.
+FUZZ_CC := clang
+FUZZ_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_ALL := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ ?= $(FUZZ_ALL)
+FUZZ_SECONDS ?= 60
+FUZZ_BIN := $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_ALL))
+FUZZ_LIB_OBJ := $(patsubst %.c,build/fuzz/%.o,$(LIB_SRC) $(BENCH_SRC) tests/fuzz/fuzz.c)
+
+build/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) -Ilib -std=gnu11 -Wall -Wextra -pthread -MMD -MP $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/lib/run.o build/fuzz/lib/resume.o: build/version.h
+# Kept, so a second build links without recompiling.
+.SECONDARY: $(FUZZ_LIB_OBJ) $(patsubst %,build/fuzz/tests/fuzz/fuzz_%.o,$(FUZZ_ALL))
+
+build/fuzz/fuzz_%: build/fuzz/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJ)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+fuzz-build: deps
+	$(MAKE) deps DEBIAN_PACKAGES="$(CHECK_PACKAGES)"
+	$(MAKE) $(FUZZ_BIN)
+
+fuzz-replay: fuzz-build
+	@for f in $(FUZZ_ALL); do \
+		echo "fuzz-replay $$f: $$(ls tests/fuzz/corpus/$$f | wc -l) inputs"; \
+		$(CHECK_ENV) build/fuzz/fuzz_$$f -runs=0 tests/fuzz/corpus/$$f 2>build/fuzz/$$f.replay.log \
+			|| { tail -40 build/fuzz/$$f.replay.log; exit 1; }; \
+	done
+
+fuzz: fuzz-build
+	@for f in $(FUZZ); do \
+		mkdir -p build/fuzz/corpus/$$f build/fuzz/crashes/$$f; \
+		echo "fuzz $$f for $(FUZZ_SECONDS) s"; \
+		$(CHECK_ENV) build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-artifact_prefix=build/fuzz/crashes/$$f/ $$(test -f tests/fuzz/$$f.dict && echo -dict=tests/fuzz/$$f.dict) \
+			build/fuzz/corpus/$$f tests/fuzz/corpus/$$f >build/fuzz/$$f.log 2>&1; rc=$$?; \
+		grep -E '^(#[0-9]+[[:space:]]+DONE|stat::|SUMMARY)' build/fuzz/$$f.log; \
+		test $$rc = 0 || { tail -40 build/fuzz/$$f.log; echo "fuzz $$f: crashed (exit $$rc), see build/fuzz/$$f.log"; exit 1; }; \
+	done
 
 # Opt-in, not part of `make test`: these build Debian's linux-source-6.12
 # (6 minutes the first time, about 1 more per patched variant; kept in
@@ -135,4 +181,4 @@ race-kernels: kernel-deps
 clean:
 	rm -rf build tlbbench
 
--include $(OBJ:.o=.d) $(patsubst %.c,build/check/%.d,tlbbench.c $(LIB_SRC) $(BENCH_SRC))
+-include $(OBJ:.o=.d) $(patsubst %.c,build/check/%.d,tlbbench.c $(LIB_SRC) $(BENCH_SRC)) $(FUZZ_LIB_OBJ:.o=.d)

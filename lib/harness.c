@@ -82,22 +82,27 @@ struct case_values {
 	int n, cap;
 };
 
+static int grow(struct case_values *cv)
+{
+	int cap = cv->cap ? 2 * cv->cap : 16;
+
+	for (int m = 0; m < CASE_METRICS; m++) {
+		double *grown = realloc(cv->v[m], sizeof(double) * (size_t)cap);
+
+		if (!grown)
+			return -1;
+		cv->v[m] = grown;
+	}
+	cv->cap = cap;
+	return 0;
+}
+
 static int record(struct case_values *cv, struct case_summary *sum, const struct sample *s)
 {
 	struct derived d;
 
-	if (cv->n == cv->cap) {
-		int cap = cv->cap ? 2 * cv->cap : 16;
-
-		for (int m = 0; m < CASE_METRICS; m++) {
-			double *grown = realloc(cv->v[m], sizeof(double) * (size_t)cap);
-
-			if (!grown)
-				return -1;
-			cv->v[m] = grown;
-		}
-		cv->cap = cap;
-	}
+	if (cv->n == cv->cap && grow(cv) < 0)
+		return -1;
 	derive(s, &d);
 	cv->v[CM_WALL_NS][cv->n] = (double)s->wall_ns;
 	cv->v[CM_NS_PER_GIB][cv->n] = d.ns_per_gib;
@@ -193,6 +198,8 @@ struct case_run {
 	struct wl_ctx ctx;
 	struct case_values cv;
 	int taken; /* samples taken, warmup included */
+	int first_iteration; /* of this run's first measured sample: after a resumed run's */
+	int prior_n;         /* measured samples an earlier run took */
 	uint64_t start_ns;
 	int failed_in_a_row;
 	bool done;
@@ -218,9 +225,10 @@ static bool sample_failed(struct harness *h, struct case_run *cr, const struct s
 static bool next_sample(struct harness *h, struct case_run *cr, struct remote_set *remotes, struct remote_pmu *rpmu)
 {
 	const struct case_params *p = cr->p;
-	int planned = p->warmup + (p->ci_target > 0 ? p->max_iterations : p->iterations);
-	struct sample s = { .params = p, .iteration = cr->taken - p->warmup, .cpu_ids = cr->cpu_ids,
-			    .model_flushes = cr->sum->model_flushes };
+	int planned = p->warmup + (p->ci_target > 0 ? p->max_iterations : p->iterations) - cr->prior_n;
+	int iteration = cr->taken - p->warmup;
+	struct sample s = { .params = p, .iteration = iteration < 0 ? iteration : iteration + cr->first_iteration,
+			    .cpu_ids = cr->cpu_ids, .model_flushes = cr->sum->model_flushes };
 
 	int ret = take_sample(h, &cr->ctx, remotes, rpmu, &s);
 
@@ -289,7 +297,38 @@ static void visit(struct harness *h, struct case_run *cr, int max)
 	remote_pmu_close(&rpmu);
 }
 
-static int case_open(struct harness *h, const struct case_params *p, struct case_summary *sum, struct case_run *cr)
+/* Go on from what an earlier run of the case took: its samples count, its
+ * iterations go on after them; a case it finished stays as it ended. */
+static int case_resume(struct case_run *cr, const struct case_prior *pr)
+{
+	struct case_summary *sum = cr->sum;
+
+	for (int i = 0; i < pr->n; i++) {
+		if (cr->cv.n == cr->cv.cap && grow(&cr->cv) < 0)
+			return -1;
+		for (int m = 0; m < CASE_METRICS; m++)
+			cr->cv.v[m][cr->cv.n] = pr->v[m][i];
+		cr->cv.n++;
+	}
+	cr->prior_n = pr->n;
+	cr->first_iteration = pr->next_iteration;
+	sum->failed_samples = pr->failed_samples;
+	sum->flushes_ok = pr->flushes_ok;
+	sum->ipis_ok = pr->ipis_ok;
+	sum->baseline_ok = pr->baseline_ok;
+	sum->activations_ok = pr->activations_ok;
+	if (!pr->finished)
+		return 0;
+	sum->skipped = pr->skipped;
+	sum->failed = pr->failed;
+	sum->stop_reason = pr->stop_reason;
+	snprintf(sum->why, sizeof(sum->why), "%s", pr->why);
+	cr->done = true;
+	return 0;
+}
+
+static int case_open(struct harness *h, const struct case_params *p, const struct case_prior *prior,
+		     struct case_summary *sum, struct case_run *cr)
 {
 	memset(sum, 0, sizeof(*sum));
 	memset(cr, 0, sizeof(*cr));
@@ -301,7 +340,11 @@ static int case_open(struct harness *h, const struct case_params *p, struct case
 	cr->cpu_ids = calloc((size_t)p->cpus, sizeof(*cr->cpu_ids));
 	cr->ctx = (struct wl_ctx){ .params = p, .topo = h->topo, .pus = cr->pus, .cpu_ids = cr->cpu_ids };
 	cr->start_ns = monotonic_raw_ns();
-	if (cr->pus && cr->cpu_ids && case_check(p, sum) == 0)
+	if (prior && case_resume(cr, prior) < 0)
+		snprintf(sum->why, sizeof(sum->why), "out of memory");
+	else if (cr->done)
+		return -1; /* finished by the earlier run */
+	else if (cr->pus && cr->cpu_ids && case_check(p, sum) == 0)
 		return 0;
 	sum->failed = !sum->skipped;
 	if (!cr->pus || !cr->cpu_ids)
@@ -384,7 +427,7 @@ int harness_run(struct harness *h, const struct case_params *cases, int n, bool 
 		for (int i = 0; i < n && !interrupt_signal; i++) {
 			struct case_run *cr = &runs[i];
 
-			if (round == 0 && case_open(h, &cases[i], &sums[i], cr) < 0) {
+			if (round == 0 && case_open(h, &cases[i], h->priors ? &h->priors[i] : NULL, &sums[i], cr) < 0) {
 				say_outcome(&sums[i], case_label(&cases[i], label, sizeof(label)), &status);
 				case_close(h, cr);
 				continue;

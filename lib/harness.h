@@ -63,6 +63,20 @@ struct case_summary {
 	bool flushes_ok, ipis_ok, baseline_ok, activations_ok;
 };
 
+/* A case as an interrupted run left it (lib/resume.c reads it back): the
+ * harness goes on from there. */
+struct case_prior {
+	int n;                  /* measured samples kept */
+	double *v[CASE_METRICS];
+	bool flushes_ok, ipis_ok, baseline_ok, activations_ok; /* as record() sets them */
+	int next_iteration;     /* one past the highest iteration taken, failed ones too */
+	int failed_samples;
+	bool finished;          /* cases.jsonl has it, not interrupted: nothing left to take */
+	bool skipped, failed;
+	const char *stop_reason;
+	char why[512];
+};
+
 struct report;
 
 struct harness {
@@ -73,6 +87,7 @@ struct harness {
 	struct report *report;
 	struct progress *progress;
 	struct vmstat_snapshot vm_before, vm_after;
+	const struct case_prior *priors; /* per case, when resuming; else NULL */
 };
 
 void derive(const struct sample *s, struct derived *d);

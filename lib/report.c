@@ -62,8 +62,7 @@ static json_t *events_json(const struct report *r, const struct pmu_sample *p, b
 	return o;
 }
 
-/* The parameters that identify a case, first in samples and in cases alike. */
-static void case_params_json(json_t *o, const struct case_params *p)
+void case_params_json(json_t *o, const struct case_params *p)
 {
 	json_object_set_new(o, "op", json_string(p->workload->name));
 	json_object_set_new(o, "backing", json_string(backing_name(p->backing)));
@@ -219,20 +218,20 @@ static void csv_row(struct report *r, const json_t *o)
 	fputc('\n', r->csv);
 }
 
-static FILE *open_in(const char *dir, const char *name, char *why, size_t len)
+static FILE *open_in(const char *dir, const char *name, const char *mode, char *why, size_t len)
 {
 	char path[4096];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "we");
+	f = fopen(path, mode);
 	if (!f)
 		snprintf(why, len, "cannot write %s: %s", path, strerror(errno));
 	return f;
 }
 
 int report_open(struct report *r, const char *dir, const json_t *meta, const struct kstat *k,
-		const struct event_set *events, char *why, size_t len)
+		const struct event_set *events, bool append, char *why, size_t len)
 {
 	char path[4096];
 
@@ -248,12 +247,13 @@ int report_open(struct report *r, const char *dir, const json_t *meta, const str
 		snprintf(why, len, "cannot write %s", path);
 		return -1;
 	}
-	r->jsonl = open_in(dir, "samples.jsonl", why, len);
-	r->csv = r->jsonl ? open_in(dir, "samples.csv", why, len) : NULL;
-	r->cases = r->csv ? open_in(dir, "cases.jsonl", why, len) : NULL;
+	r->jsonl = open_in(dir, "samples.jsonl", append ? "ae" : "we", why, len);
+	r->csv = r->jsonl ? open_in(dir, "samples.csv", append ? "ae" : "we", why, len) : NULL;
+	r->cases = r->csv ? open_in(dir, "cases.jsonl", "we", why, len) : NULL;
 	if (!r->cases)
 		return -1;
-	csv_header(r);
+	if (!append)
+		csv_header(r);
 	return 0;
 }
 

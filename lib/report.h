@@ -15,9 +15,12 @@ struct report {
 };
 
 /* Create dir (and parents), write meta.json, open the sample files with their
- * CSV header. -1 with a reason in why. */
+ * CSV header; with append (a resumed run), add to the sample files instead.
+ * cases.jsonl is written anew either way. -1 with a reason in why. */
 int report_open(struct report *r, const char *dir, const json_t *meta, const struct kstat *k,
-		const struct event_set *events, char *why, size_t len);
+		const struct event_set *events, bool append, char *why, size_t len);
+/* The parameters that identify a case, first in samples and in cases alike. */
+void case_params_json(json_t *o, const struct case_params *p);
 void report_sample(struct report *r, const struct sample *s);
 /* A sample that failed: its case's parameters, iteration and why, in samples.jsonl only. */
 void report_failed_sample(struct report *r, const struct sample *s, const char *why);

@@ -31,7 +31,7 @@ static const char *placement_of(const json_t *s)
 	return p ? p : "compact";
 }
 
-static void case_key(const json_t *s, char *key, size_t klen, char *label, size_t llen)
+void results_case_key(const json_t *s, char *key, size_t klen, char *label, size_t llen)
 {
 	const char *op = json_string_value(json_object_get(s, "op"));
 	const char *backing = json_string_value(json_object_get(s, "backing"));
@@ -68,7 +68,7 @@ static struct result_case *case_for(struct result_set *rs, const json_t *s)
 	char key[256], label[160];
 	struct result_case *c;
 
-	case_key(s, key, sizeof(key), label, sizeof(label));
+	results_case_key(s, key, sizeof(key), label, sizeof(label));
 	for (int i = 0; i < rs->ncases; i++)
 		if (strcmp(rs->cases[i].key, key) == 0)
 			return &rs->cases[i];
@@ -268,12 +268,15 @@ int results_load(const char *dir, struct result_set *rs, char *why, size_t len)
 	snprintf(rs->dir, sizeof(rs->dir), "%s", dir);
 	for (int i = 0; i < BASE_METRICS; i++)
 		metric_add(rs, base_metrics[i]);
-	if (meta_load(rs, dir, why, len) < 0)
+	if (meta_load(rs, dir, why, len) < 0) {
+		results_free(rs);
 		return -1;
+	}
 	snprintf(path, sizeof(path), "%s/samples.jsonl", dir);
 	f = fopen(path, "re");
 	if (!f) {
 		snprintf(why, len, "cannot read %s: %s", path, strerror(errno));
+		results_free(rs);
 		return -1;
 	}
 	while (ret >= 0 && getline(&line, &cap, f) > 0) {
@@ -293,6 +296,8 @@ int results_load(const char *dir, struct result_set *rs, char *why, size_t len)
 		snprintf(why, len, "%s holds no samples", path);
 		ret = -1;
 	}
+	if (ret < 0)
+		results_free(rs);
 	return ret < 0 ? -1 : 0;
 }
 

@@ -29,12 +29,16 @@ struct result_set {
 	struct result_case *cases;
 };
 
-/* -1 with why, one line: no directory, no tlbbench meta.json, a newer results
- * format, no samples, a line that is not a tlbbench sample (file:line). A last
- * line cut off by a crash is skipped with one warning on stderr. */
+/* -1 with why, one line (rs then holds nothing): no directory, no tlbbench
+ * meta.json, a newer results format, no samples, a line that is not a tlbbench
+ * sample (file:line). A last line cut off by a crash is skipped with one
+ * warning on stderr. */
 int results_load(const char *dir, struct result_set *rs, char *why, size_t len);
 void results_free(struct result_set *rs);
 
+/* The key (parameters that identify a case across runs) and short label of a
+ * sample's or case line's parameters. */
+void results_case_key(const json_t *params, char *key, size_t klen, char *label, size_t llen);
 const struct result_case *results_find(const struct result_set *rs, const char *key);
 int results_metric_index(const struct result_set *rs, const char *metric);
 /* The non-NAN values of one metric of a case, copied into out (n entries); returns how many. */

@@ -1,16 +1,20 @@
 #define _GNU_SOURCE
 #include "run.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "inifile.h"
 #include "report.h"
 #include "results.h"
+#include "resume.h"
 #include "sweep.h"
 #include "sysinfo.h"
 #include "util.h"
@@ -27,6 +31,11 @@ struct override {
 
 struct run_request {
 	const char *config, *out_dir;
+	const char *resume_dir; /* --resume: go on with the run in this directory */
+	json_t *resumed_meta;   /* its meta.json */
+	char **resumed_argv;    /* its command line, which the request points into */
+	int resumed_argc;
+	char resumed_dir[PATH_MAX];
 	bool dry_run;
 	struct override overrides[MAX_OVERRIDES];
 	int noverrides;
@@ -63,6 +72,9 @@ static void usage(FILE *f)
 		"                     (one sample of every case per round: drift spreads over all cases)\n"
 		"  -o, --output DIR   result directory (default results/YYYYmmdd-HHMMSS)\n"
 		"  --dry-run          list the cases and exit\n"
+		"  --resume DIR       go on with the interrupted run in DIR: its sweep (from meta.json),\n"
+		"                     the samples it took kept; refused when tlbbench, the kernel or the\n"
+		"                     config changed since (no other option is taken with it)\n"
 		"Lists are comma-separated; every combination is a case.\n",
 		sweep_keys);
 }
@@ -106,6 +118,7 @@ static void parse_run_args(struct run_request *req, int argc, char **argv)
 		{ "max-time", required_argument, NULL, 0 },   { "order", required_argument, NULL, 0 },
 		{ "set", required_argument, NULL, 's' },      { "output", required_argument, NULL, 'o' },
 		{ "dry-run", no_argument, NULL, 'n' },        { "help", no_argument, NULL, 'h' },
+		{ "resume", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt, idx;
@@ -118,12 +131,40 @@ static void parse_run_args(struct run_request *req, int argc, char **argv)
 		case 's': parse_set(req, optarg); break;
 		case 'o': req->out_dir = optarg; break;
 		case 'n': req->dry_run = true; break;
+		case 'r': req->resume_dir = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(EXIT_BAD_INPUT);
 		}
 	}
 	if (optind < argc)
 		die_bad_input("unexpected argument '%s' (try 'tlbbench run --help')", argv[optind]);
+	if (req->resume_dir && argc != 3)
+		die_bad_input("--resume DIR takes no other option: the sweep is the one in DIR/meta.json");
+}
+
+/* --resume DIR: the request the run in DIR was started with, its output DIR,
+ * read in the directory it was started from (its relative paths mean the same). */
+static void resume_request(struct run_request *req)
+{
+	char why[1024];
+	const char *cwd;
+
+	req->resumed_meta = resume_meta(req->resume_dir, why, sizeof(why));
+	if (!req->resumed_meta)
+		die_bad_input("cannot resume: %s", why);
+	req->resumed_argv = resume_argv(req->resumed_meta, &req->resumed_argc, why, sizeof(why));
+	if (!req->resumed_argv)
+		die_bad_input("cannot resume: %s", why);
+	if (!realpath(req->resume_dir, req->resumed_dir))
+		die_bad_input("cannot resume %s: %s", req->resume_dir, strerror(errno));
+	cwd = json_string_value(json_object_get(req->resumed_meta, "cwd"));
+	if (cwd && chdir(cwd) < 0)
+		die_bad_input("cannot resume: the run's directory %s: %s", cwd, strerror(errno));
+	req->resume_dir = NULL;
+	parse_run_args(req, req->resumed_argc, req->resumed_argv);
+	if (req->resume_dir || req->dry_run)
+		die_bad_input("cannot resume: the run's command line has --resume or --dry-run");
+	req->out_dir = req->resume_dir = req->resumed_dir;
 }
 
 /* The config's sweeps (or one default sweep), then the command line's settings on each. */
@@ -216,8 +257,26 @@ json_t *counters_probe_json(const struct kstat *k)
 	return o;
 }
 
-static json_t *meta_json(int argc, char **argv, const struct harness *h, const struct pmu_set *g, bool interleave)
+/* The config as read, so a resumed run can tell it has not changed. */
+static json_t *config_json(const char *path)
 {
+	char full[PATH_MAX];
+	char *text = read_text_file(path);
+	json_t *o;
+
+	if (!text || !realpath(path, full)) {
+		free(text);
+		return json_null();
+	}
+	o = json_pack("{s:s, s:s}", "path", full, "text", text);
+	free(text);
+	return o ? o : json_null();
+}
+
+static json_t *meta_json(int argc, char **argv, const struct run_request *req, const struct harness *h,
+			 const struct pmu_set *g)
+{
+	char cwd[PATH_MAX];
 	json_t *meta = json_object(), *cmd = json_array(), *scopes;
 	char when[64];
 	time_t now = time(NULL);
@@ -232,7 +291,9 @@ static json_t *meta_json(int argc, char **argv, const struct harness *h, const s
 	json_object_set_new(meta, "git_revision", json_string(TLBBENCH_GIT_REV));
 	json_object_set_new(meta, "started", json_string(when));
 	json_object_set_new(meta, "command_line", cmd);
-	json_object_set_new(meta, "order", json_string(interleave ? "interleave" : "sequential"));
+	json_object_set_new(meta, "cwd", getcwd(cwd, sizeof(cwd)) ? json_string(cwd) : json_null());
+	json_object_set_new(meta, "config", req->config ? config_json(req->config) : json_null());
+	json_object_set_new(meta, "order", json_string(req->run.interleave ? "interleave" : "sequential"));
 	json_object_set_new(meta, "info", sysinfo_collect());
 	json_object_set_new(meta, "topology", json_string(h->topo->summary));
 	json_object_set_new(meta, "counters", counters_json(&h->kstat, g));
@@ -250,6 +311,21 @@ static void default_out_dir(char *buf, size_t len)
 	snprintf(buf, len, "results/%s", stamp);
 }
 
+/* meta.json of a resumed run keeps the first start and adds when each resume began. */
+static void resumed_note(json_t *meta)
+{
+	json_t *resumed = json_object_get(meta, "resumed");
+	char when[64];
+	time_t now = time(NULL);
+
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	if (!json_is_array(resumed)) {
+		resumed = json_array();
+		json_object_set_new(meta, "resumed", resumed);
+	}
+	json_array_append_new(resumed, json_string(when));
+}
+
 /* Open the result directory: meta.json, the topology, the sample files. */
 static void open_results(struct run_request *req, struct harness *h, struct report *report, int argc, char **argv)
 {
@@ -262,9 +338,15 @@ static void open_results(struct run_request *req, struct harness *h, struct repo
 	for (int i = 0; i < probe.count; i++)
 		if (probe.ev[i].fd < 0)
 			fprintf(stderr, "tlbbench: event %s not supported: %s\n", probe.ev[i].name, probe.ev[i].unsupported);
-	meta = meta_json(argc + 1, argv - 1, h, &probe, req->run.interleave);
+	if (req->resumed_meta) {
+		meta = json_incref(req->resumed_meta);
+		resumed_note(meta);
+	} else {
+		meta = meta_json(argc + 1, argv - 1, req, h, &probe);
+	}
 	pmu_close(&probe);
-	if (report_open(report, req->out_dir, meta, &h->kstat, &req->run.events, why, sizeof(why)) < 0)
+	if (report_open(report, req->out_dir, meta, &h->kstat, &req->run.events, req->resumed_meta != NULL, why,
+			sizeof(why)) < 0)
 		die_bad_input("%s", why);
 	json_decref(meta);
 	snprintf(path, sizeof(path), "%s/topology.xml", req->out_dir);
@@ -278,7 +360,9 @@ static int run_all(struct harness *h, const struct run_request *req, const struc
 	long total = 0;
 
 	for (int i = 0; i < ncases; i++)
-		total += (cases[i].ci_target > 0 ? cases[i].max_iterations : cases[i].iterations) + cases[i].warmup;
+		if (!h->priors || !h->priors[i].finished)
+			total += (cases[i].ci_target > 0 ? cases[i].max_iterations : cases[i].iterations) +
+				 cases[i].warmup - (h->priors ? h->priors[i].n : 0);
 	progress_start(h->progress, ncases, total);
 	return harness_run(h, cases, ncases, req->run.interleave, sums);
 }
@@ -298,11 +382,24 @@ static int print_cases(const struct run_request *req, const struct case_params *
 	return 0;
 }
 
+static void say_resuming(const char *dir, const struct case_prior *priors, int ncases)
+{
+	int kept = 0, finished = 0;
+
+	for (int i = 0; i < ncases; i++) {
+		kept += priors[i].n;
+		finished += priors[i].finished;
+	}
+	fprintf(stderr, "tlbbench: resuming %s: %d measured samples kept, %d of %d cases finished\n", dir, kept,
+		finished, ncases);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static struct run_request req;
 	static struct case_params cases[MAX_CASES];
 	struct case_summary *sums;
+	struct case_prior *priors;
 	struct topo topo;
 	struct harness h;
 	struct report report;
@@ -311,6 +408,8 @@ int cmd_run(int argc, char **argv)
 	int ncases, status;
 
 	parse_run_args(&req, argc, argv);
+	if (req.resume_dir)
+		resume_request(&req);
 	if (topo_load(&topo, why, sizeof(why)) < 0)
 		die_system("%s", why);
 	build_sweeps(&req, topo_pu_count(&topo));
@@ -327,10 +426,16 @@ int cmd_run(int argc, char **argv)
 	if (pmu_init(why, sizeof(why)) < 0)
 		die_system("%s", why);
 	harness_init(&h, &topo, &req.run.events, &report, &progress);
-	open_results(&req, &h, &report, argc, argv);
 	sums = calloc((size_t)ncases, sizeof(*sums));
-	if (!sums)
+	priors = req.resume_dir ? calloc((size_t)ncases, sizeof(*priors)) : NULL;
+	if (!sums || (req.resume_dir && !priors))
 		die_system("out of memory");
+	if (priors && resume_priors(req.out_dir, cases, ncases, priors, why, sizeof(why)) < 0)
+		die_bad_input("cannot resume: %s", why);
+	h.priors = priors;
+	if (priors)
+		say_resuming(req.out_dir, priors, ncases);
+	open_results(&req, &h, &report, argc, argv);
 	harness_catch_interrupts();
 	status = run_all(&h, &req, cases, ncases, sums);
 	report_close(&report);
@@ -340,6 +445,10 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "tlbbench: interrupted by signal %d: what was measured is kept in %s\n", status - 128,
 			 req.out_dir);
 	free(sums);
+	resume_priors_free(priors, ncases);
+	free(priors);
+	json_decref(req.resumed_meta);
+	resume_argv_free(req.resumed_argv, req.resumed_argc);
 	harness_close(&h);
 	topo_destroy(&topo);
 	return status;
