@@ -79,13 +79,18 @@ void harness_close(struct harness *h)
 /* The measured values of a case, metric by metric, grown as samples come. */
 struct case_values {
 	double *v[CASE_METRICS];
+	int *iteration; /* each value's sample: not its index once a sample failed */
 	int n, cap;
 };
 
 static int grow(struct case_values *cv)
 {
 	int cap = cv->cap ? 2 * cv->cap : 16;
+	int *iteration = realloc(cv->iteration, sizeof(int) * (size_t)cap);
 
+	if (!iteration)
+		return -1;
+	cv->iteration = iteration;
 	for (int m = 0; m < CASE_METRICS; m++) {
 		double *grown = realloc(cv->v[m], sizeof(double) * (size_t)cap);
 
@@ -104,6 +109,7 @@ static int record(struct case_values *cv, struct case_summary *sum, const struct
 	if (cv->n == cv->cap && grow(cv) < 0)
 		return -1;
 	derive(s, &d);
+	cv->iteration[cv->n] = s->iteration;
 	cv->v[CM_WALL_NS][cv->n] = (double)s->wall_ns;
 	cv->v[CM_NS_PER_GIB][cv->n] = d.ns_per_gib;
 	cv->v[CM_FLUSHES][cv->n] = (double)s->kstat.flushes;
@@ -130,7 +136,7 @@ static void summarise(struct case_summary *sum, const struct case_values *cv)
 		stats_summarise(cv->v[m], (size_t)cv->n, 1, &sum->stat[m]);
 		for (int i = 0; i < cv->n && k < CASE_MAX_OUTLIERS; i++)
 			if (stats_is_outlier(cv->v[m], (size_t)cv->n, cv->v[m][i]))
-				sum->outlier_at[m][k++] = i;
+				sum->outlier_at[m][k++] = cv->iteration[i];
 	}
 }
 
@@ -308,6 +314,7 @@ static int case_resume(struct case_run *cr, const struct case_prior *pr)
 			return -1;
 		for (int m = 0; m < CASE_METRICS; m++)
 			cr->cv.v[m][cr->cv.n] = pr->v[m][i];
+		cr->cv.iteration[cr->cv.n] = pr->iteration[i];
 		cr->cv.n++;
 	}
 	cr->prior_n = pr->n;
@@ -360,6 +367,7 @@ static void case_close(struct harness *h, struct case_run *cr)
 	report_case(h->report, cr->sum);
 	for (int m = 0; m < CASE_METRICS; m++)
 		free(cr->cv.v[m]);
+	free(cr->cv.iteration);
 	free(cr->pus);
 	free(cr->cpu_ids);
 	cr->pus = NULL;

@@ -68,6 +68,7 @@ struct case_summary {
 struct case_prior {
 	int n;                  /* measured samples kept */
 	double *v[CASE_METRICS];
+	int *iteration;         /* of each kept sample */
 	bool flushes_ok, ipis_ok, baseline_ok, activations_ok; /* as record() sets them */
 	int next_iteration;     /* one past the highest iteration taken, failed ones too */
 	int failed_samples;

@@ -154,7 +154,12 @@ static int add_measured(struct case_prior *pr, const struct case_params *p, cons
 		[CM_ACTIVATIONS_PER_GIB] = "activations_per_gib",
 	};
 	bool ok[CASE_METRICS];
+	int *iteration = realloc(pr->iteration, sizeof(int) * (size_t)(pr->n + 1));
 
+	if (!iteration)
+		return -1;
+	pr->iteration = iteration;
+	iteration[pr->n] = (int)json_integer_value(json_object_get(s, "iteration"));
 	for (int m = 0; m < CASE_METRICS; m++) {
 		double *grown = realloc(pr->v[m], sizeof(double) * (size_t)(pr->n + 1));
 
@@ -342,9 +347,12 @@ int resume_priors(const char *dir, const struct case_params *cases, int n, struc
 
 void resume_priors_free(struct case_prior *priors, int n)
 {
-	for (int i = 0; priors && i < n; i++)
+	for (int i = 0; priors && i < n; i++) {
 		for (int m = 0; m < CASE_METRICS; m++) {
 			free(priors[i].v[m]);
 			priors[i].v[m] = NULL;
 		}
+		free(priors[i].iteration);
+		priors[i].iteration = NULL;
+	}
 }
