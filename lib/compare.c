@@ -79,45 +79,45 @@ static void print_row(FILE *out, enum format f, const struct compare_row *r)
 {
 	const struct comparison *c = &r->c;
 	static const char *const fmt[] = {
-		[FORMAT_TABLE] = "%-46s %-24s %14.6g %14.6g %+8.2f%% [%+7.2f%%, %+7.2f%%] %8.2g %8.2g %-3s\n",
-		[FORMAT_MD] = "| %s | %s | %.6g | %.6g | %+.2f%% | [%+.2f%%, %+.2f%%] | %.2g | %.2g | %s |\n",
-		[FORMAT_CSV] = "\"%s\",%s,%.9g,%.9g,%.6f,%.6f,%.6f,%.6g,%.6g,%s\n",
+		[FORMAT_TABLE] = "%-46s %-24s %14.6g %14.6g %+8.2f%% [%+7.2f%%, %+7.2f%%] %8.2g %8.2g %12.6g %-3s\n",
+		[FORMAT_MD] = "| %s | %s | %.6g | %.6g | %+.2f%% | [%+.2f%%, %+.2f%%] | %.2g | %.2g | %.6g | %s |\n",
+		[FORMAT_CSV] = "\"%s\",%s,%.9g,%.9g,%.6f,%.6f,%.6f,%.6g,%.6g,%.9g,%s\n",
 	};
 	double scale = f == FORMAT_CSV ? 1 : 100;
 
 	if (!r->tested) {
 		if (f == FORMAT_CSV)
-			fprintf(out, "\"%s\",%s,,,,,,,,\n", r->base->label, r->metric);
+			fprintf(out, "\"%s\",%s,,,,,,,,,\n", r->base->label, r->metric);
 		else
-			fprintf(out, f == FORMAT_MD ? "| %s | %s | n/s (%d and %d values) |||||||\n" :
+			fprintf(out, f == FORMAT_MD ? "| %s | %s | n/s (%d and %d values) ||||||||\n" :
 						      "%-46s %-24s n/s: %d and %d values\n",
 				r->base->label, r->metric, r->na, r->nb);
 		return;
 	}
 	if (isnan(c->change) && f != FORMAT_CSV) {
-		fprintf(out, f == FORMAT_MD ? "| %s | %s | %.6g | %.6g | n/a (base 0) | | %.2g | %.2g | |\n" :
-					      "%-46s %-24s %14.6g %14.6g   n/a (base median is 0)        %8.2g %8.2g\n",
-			r->base->label, r->metric, c->median_a, c->median_b, c->mw_p, c->welch_p);
+		fprintf(out, f == FORMAT_MD ? "| %s | %s | %.6g | %.6g | n/a (base 0) | | %.2g | %.2g | %.6g | |\n" :
+					      "%-46s %-24s %14.6g %14.6g   n/a (base median is 0)        %8.2g %8.2g %12.6g\n",
+			r->base->label, r->metric, c->median_a, c->median_b, c->mw_p, c->welch_p, c->hl_shift);
 		return;
 	}
 	fprintf(out, fmt[f], r->base->label, r->metric, c->median_a, c->median_b, c->change * scale,
-		c->change_lo * scale, c->change_hi * scale, c->mw_p, c->welch_p, marker(r));
+		c->change_lo * scale, c->change_hi * scale, c->mw_p, c->welch_p, c->hl_shift, marker(r));
 }
 
 static void print_header(FILE *out, enum format f, const struct result_set *a, const struct result_set *b)
 {
 	if (f == FORMAT_CSV) {
 		fprintf(out, "case,metric,base_median,new_median,change,change_lo,change_hi,mann_whitney_p,welch_p,"
-			     "significance\n");
+			     "hl_shift,significance\n");
 		return;
 	}
 	fprintf(out, f == FORMAT_MD ? "Base: `%s`, new: `%s`\n\n" : "base: %s\nnew:  %s\n\n", a->dir, b->dir);
 	if (f == FORMAT_MD)
 		fprintf(out, "| case | metric | base median | new median | change | 95 %% CI | p (Mann-Whitney) | "
-			     "p (Welch) | sig |\n|---|---|---|---|---|---|---|---|---|\n");
+			     "p (Welch) | HL shift | sig |\n|---|---|---|---|---|---|---|---|---|---|\n");
 	else
-		fprintf(out, "%-46s %-24s %14s %14s %9s %20s %8s %8s %s\n", "case", "metric", "base median",
-			"new median", "change", "95% CI", "p(MW)", "p(Welch)", "sig");
+		fprintf(out, "%-46s %-24s %14s %14s %9s %20s %8s %8s %12s %s\n", "case", "metric", "base median",
+			"new median", "change", "95% CI", "p(MW)", "p(Welch)", "HL shift", "sig");
 }
 
 /* Cases on one side only are listed, never dropped silently. */

@@ -104,7 +104,8 @@ static json_t *vmstat_delta_json(const struct vmstat_delta *d)
 	return o;
 }
 
-json_t *sample_json(const struct report *r, const struct sample *s)
+/* The sample as the JSON object written to samples.jsonl. */
+static json_t *sample_json(const struct report *r, const struct sample *s)
 {
 	const struct case_params *p = s->params;
 	const struct kstat_sample *ks = &s->kstat;

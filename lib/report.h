@@ -28,8 +28,6 @@ void report_failed_sample(struct report *r, const struct sample *s, const char *
 void report_case(struct report *r, const struct case_summary *sum);
 void report_close(struct report *r);
 
-/* The sample as the JSON object written to samples.jsonl (exposed for tests). */
-json_t *sample_json(const struct report *r, const struct sample *s);
 
 /* One row per case: medians of time, ns/GiB, flushes/GiB (and the model), IPIs/GiB. */
 void report_table(FILE *out, const struct case_summary *sums, int n);

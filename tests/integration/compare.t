@@ -63,7 +63,7 @@ is($status, 1, 'slower by 10 %: exit 1');
 like($out, qr/^  FAIL time: munmap shmem dirty 1024M 2cpu compact spin madvise \+10\.\d\d%/m, 'slower: the case is named');
 like($out, qr/^FAIL  rule time: .* 4 cases, 1 failed/m, 'slower: the time rule fails');
 like($out, qr/^PASS  rule flushes:/m, 'slower: the flushes rule still passes');
-like($out, qr/^munmap shmem dirty 1024M 2cpu compact spin madvise\s+wall_ns\s+\S+\s+\S+\s+\+10\.\d\d% \[.*\]\s+\S+\s+\S+\s+\*\*\*$/m,
+like($out, qr/^munmap shmem dirty 1024M 2cpu compact spin madvise\s+wall_ns\s+\S+\s+\S+\s+\+10\.\d\d% \[.*\]\s+\S+\s+\S+\s+\S+\s+\*\*\*$/m,
      'slower: the table marks it significant');
 
 ($status, $out) = run_cmd($TLBBENCH, 'compare', $base, $faster, '--signoff', $rules);
@@ -85,8 +85,19 @@ unlike($out, qr/events\.cycles/, 'an event null on both sides is no row');
 ($status, $out) = run_cmd($TLBBENCH, 'compare', $base, $again, '--format', 'md');
 like($out, qr/^\| case \| metric \| base median \| new median \| change \| 95 % CI \|/m, 'markdown table');
 ($status, $out) = run_cmd($TLBBENCH, 'compare', $base, $again, '--format', 'csv');
-like($out, qr/\Acase,metric,base_median,new_median,change,change_lo,change_hi,mann_whitney_p,welch_p,significance\n/,
+like($out, qr/\Acase,metric,base_median,new_median,change,change_lo,change_hi,mann_whitney_p,welch_p,hl_shift,significance\n/,
      'csv header');
+# The Hodges-Lehmann shift: the median of every new - base difference, computed apart.
+{
+	my @wall = map { my $d = $_; [ map { $_->{wall_ns} } grep { $_->{cpus} == 2 && $_->{op} eq 'munmap' }
+				  read_samples($d) ] } ($base, $slower);
+	my @diffs = sort { $a <=> $b } map { my $x = $_; map { $_ - $x } @{ $wall[1] } } @{ $wall[0] };
+	my $hl = @diffs % 2 ? $diffs[$#diffs / 2] : ($diffs[@diffs / 2 - 1] + $diffs[@diffs / 2]) / 2;
+	my (undef, $csv) = run_cmd($TLBBENCH, 'compare', $base, $slower, '--format', 'csv');
+	my ($got) = $csv =~ /^"munmap shmem dirty 1024M 2cpu[^"]*",wall_ns,(?:[^,]*,){7}([^,]+),/m;
+	ok(defined $got && abs($got - $hl) <= 1e-6 * abs($hl), "csv: the Hodges-Lehmann shift of wall_ns ($hl)")
+		or diag("got ", $got // 'none');
+}
 is(scalar(() = $out =~ /^"munmap shmem dirty 1024M 1cpu compact spin madvise",wall_ns,/mg), 1,
    'csv: one row per case and metric');
 
