@@ -15,6 +15,7 @@
 #include "lib/compare.h"
 #include "lib/kstat.h"
 #include "lib/model.h"
+#include "lib/options.h"
 #include "lib/plot.h"
 #include "lib/pmu.h"
 #include "lib/sysinfo.h"
@@ -30,10 +31,18 @@ static const char *const placement_descriptions[PLACE_POLICY_COUNT] = {
 	[PLACE_LIST] = "these PUs (OS indexes), the measuring thread on the first",
 };
 
+/* Commands that take no option and no argument: the usage line, --help, refusals. */
+static void no_arguments(const char *name, const char *about, int argc, char **argv)
+{
+	const struct cmd_spec spec = { .name = name, .about = about };
+
+	options_parse(&spec, argc, argv, options_none, NULL);
+}
+
 static int cmd_list(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	no_arguments("list", "The ops, backings, touch patterns, remote modes and placements a sweep takes.", argc,
+		     argv);
 	printf("ops (workloads):\n");
 	for (int i = 0; i < workload_count; i++)
 		printf("  %-14s %s\n", workloads[i]->name, workloads[i]->description);
@@ -62,8 +71,8 @@ static int cmd_info(int argc, char **argv)
 	struct kstat k;
 	json_t *info;
 
-	(void)argc;
-	(void)argv;
+	no_arguments("info", "The kernel, CPU, hypervisor, THP, mitigations, and which counters work here.", argc,
+		     argv);
 	kstat_open(&k);
 	model_probe(&model, &k);
 	info = sysinfo_collect();
@@ -77,8 +86,7 @@ static int cmd_info(int argc, char **argv)
 
 static int cmd_version(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	no_arguments("version", "The version and git revision.", argc, argv);
 	printf("tlbbench %s (%s)\n", TLBBENCH_VERSION, TLBBENCH_GIT_REV);
 	return 0;
 }
@@ -99,13 +107,13 @@ static const struct command {
 	{ "race", cmd_race, "lost-write detector: zaps racing writeback on a file with writeback (ext4, xfs)" },
 	{ "info", cmd_info, "kernel, CPU, hypervisor, THP, mitigations, and which counters work" },
 	{ "version", cmd_version, "print version and git revision" },
-	{ "help", cmd_help, "this text; 'tlbbench run --help' for run's options" },
+	{ "help", cmd_help, "this text; 'tlbbench COMMAND --help' for a command's options" },
 };
 
 static int cmd_help(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	if (argv)
+		no_arguments("help", "The commands; 'tlbbench COMMAND --help' for a command's options.", argc, argv);
 	printf("usage: tlbbench COMMAND [OPTIONS]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		printf("  %-8s %s\n", commands[i].name, commands[i].summary);

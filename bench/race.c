@@ -11,7 +11,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <linux/magic.h>
 #include <pthread.h>
@@ -29,6 +28,7 @@
 
 #include "race.h"
 #include "../lib/mapping.h"
+#include "../lib/options.h"
 #include "../lib/topo.h"
 #include "../lib/util.h"
 
@@ -50,18 +50,6 @@ struct race {
 	uint64_t mismatches, first_expected, first_seen;
 	int zap_errno;
 };
-
-static void usage(FILE *out)
-{
-	fprintf(out, "usage: tlbbench race --dir DIR [--time SECONDS] [--zap madv|remap] [-o OUTDIR]\n"
-		     "  -d, --dir DIR      directory on a filesystem with writeback (ext4, xfs; not tmpfs)\n"
-		     "  -t, --time SECONDS time budget (default 10)\n"
-		     "  -z, --zap MODE     madv: MADV_DONTNEED of the page table; remap: mmap MAP_FIXED over it\n"
-		     "  -o, --output DIR   where race.json goes (default results/race)\n"
-		     "      --inject-loss  check the detector: in the second half the child writes an old value\n"
-		     "                     to page 0 with pwrite(), as a lost write would leave it\n"
-		     "Exit status: 0 no loss found, 1 lost writes or kernel warnings, 2 bad input.\n");
-}
 
 /* The filesystem must write back, or there is no folio_mkclean() to race with. */
 static const char *fs_refusal(const struct statfs *fs)
@@ -260,39 +248,52 @@ struct race_opts {
 	bool inject_loss;
 };
 
+static const struct cmd_option race_options[] = {
+	{ "dir", 'd', "DIR", "directory on a filesystem with writeback (ext4, xfs; not tmpfs); required" },
+	{ "time", 't', "SECONDS", "time budget (default 10)" },
+	{ "zap", 'z', "MODE", "madv: MADV_DONTNEED of the page table; remap: mmap MAP_FIXED over it" },
+	{ "output", 'o', "DIR", "where race.json goes (default results/race)" },
+	{ "inject-loss", 0, NULL, "check the detector: in the second half the child writes an old value\n"
+				  "to page 0 with pwrite(), as a lost write would leave it" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static void race_more_help(FILE *f)
+{
+	fprintf(f, "Exit status: 0 no loss found, 1 lost writes or kernel warnings, 2 bad input.\n");
+}
+
+static const struct cmd_spec race_spec = {
+	.name = "race", .opts = race_options, .more_help = race_more_help,
+	.about = "Lost-write detector: writers, a dirtier and a zapper race writeback on a shared file mapping.",
+};
+
+static void on_race_option(void *ctx, int opt, const char *arg)
+{
+	struct race_opts *o = ctx;
+	char *end;
+
+	switch (race_options[opt].short_name) {
+	case 'd': o->dir = arg; break;
+	case 'o': o->out_dir = arg; break;
+	case 't':
+		o->seconds = strtod(arg, &end);
+		if (*end || end == arg || !(o->seconds > 0))
+			die_bad_input("race: --time wants a number of seconds above 0, not '%s'", arg);
+		break;
+	case 'z':
+		if (strcmp(arg, "madv") && strcmp(arg, "remap"))
+			die_bad_input("race: --zap is madv or remap, not '%s'", arg);
+		o->zap = strcmp(arg, "madv") ? ZAP_REMAP : ZAP_MADV;
+		break;
+	default: o->inject_loss = true; break;
+	}
+}
+
 static void parse_opts(int argc, char **argv, struct race_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "dir", required_argument, NULL, 'd' },    { "time", required_argument, NULL, 't' },
-		{ "zap", required_argument, NULL, 'z' },    { "output", required_argument, NULL, 'o' },
-		{ "inject-loss", no_argument, NULL, 'L' },  { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	char *end;
-	int c;
-
 	*o = (struct race_opts){ .out_dir = "results/race", .seconds = 10, .zap = ZAP_MADV };
-	while ((c = getopt_long(argc, argv, "d:t:z:o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd': o->dir = optarg; break;
-		case 'o': o->out_dir = optarg; break;
-		case 't':
-			o->seconds = strtod(optarg, &end);
-			if (*end || end == optarg || !(o->seconds > 0))
-				die_bad_input("race: --time wants a number of seconds above 0, not '%s'", optarg);
-			break;
-		case 'z':
-			if (strcmp(optarg, "madv") && strcmp(optarg, "remap"))
-				die_bad_input("race: --zap is madv or remap, not '%s'", optarg);
-			o->zap = strcmp(optarg, "madv") ? ZAP_REMAP : ZAP_MADV;
-			break;
-		case 'L': o->inject_loss = true; break;
-		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); exit(EXIT_BAD_INPUT);
-		}
-	}
-	if (optind < argc)
-		die_bad_input("race: unexpected argument '%s'", argv[optind]);
+	options_parse(&race_spec, argc, argv, on_race_option, o);
 	if (!o->dir)
 		die_bad_input("race: --dir DIR is required (a directory on ext4 or xfs)");
 }

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "options.h"
 #include "util.h"
 
 /* The one-CPU price: a flush with nobody to interrupt. */
@@ -115,16 +116,20 @@ static void print_rows(const struct analysis *a)
 		       "average.\n");
 }
 
+static const struct cmd_spec analyze_spec = {
+	.name = "analyze", .args = "DIR", .min_args = 1, .max_args = 1,
+	.about = "What the forced flushes cost in DIR's run: the price of one forced flush (in situ from a\n"
+		 "dose-response, calibrated by flush_cost), and the dirty-minus-clean difference split.",
+};
+
 int cmd_analyze(int argc, char **argv)
 {
 	struct result_set rs;
 	struct analysis a;
 	char why[1024];
-	int status = 0;
+	int status = 0, first = options_parse(&analyze_spec, argc, argv, options_none, NULL);
 
-	if (argc != 2 || argv[1][0] == '-')
-		die_bad_input("usage: tlbbench analyze DIR");
-	if (results_load(argv[1], &rs, why, sizeof(why)) < 0)
+	if (results_load(argv[first], &rs, why, sizeof(why)) < 0)
 		die_bad_input("%s", why);
 	if (analysis_compute(&rs, &a, why, sizeof(why)) < 0) {
 		fprintf(stderr, "tlbbench: %s\n", why);

@@ -1,7 +1,7 @@
 #define _GNU_SOURCE
 #include "compare.h"
+#include "options.h"
 
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -292,63 +292,69 @@ static enum format parse_format(const char *text)
 	die_bad_input("--format '%s': want table, md or csv", text);
 }
 
+static const struct cmd_option compare_options[] = {
+	{ "format", 0, "FORMAT", "table (default), md or csv" },
+	{ "signoff", 0, "RULES", "the [rule NAME] sections of RULES give the verdict (configs/signoff.ini)" },
+	{ "metric", 0, "LIST", "compare only these metrics (samples.jsonl's numbers: wall_ns,\n"
+			       "flushes_per_gib, events.NAME, vmstat_delta.NAME, ...); default: all\n"
+			       "but the /proc/vmstat counters, of which vmstat_delta.pgactivate" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static const struct cmd_spec compare_spec = {
+	.name = "compare", .args = "BASE NEW", .min_args = 2, .max_args = 2, .opts = compare_options,
+	.about = "Cases matched by their parameters; each metric's medians, % change with a bootstrap CI,\n"
+		 "Mann-Whitney and Welch p, the Hodges-Lehmann shift; exit 1 when a sign-off rule fails.",
+};
+
+struct compare_request {
+	enum format format;
+	const char *rules_path;
+	char *metrics;
+};
+
+static void on_compare_option(void *ctx, int opt, const char *arg)
+{
+	struct compare_request *req = ctx;
+
+	if (opt == 0)
+		req->format = parse_format(arg);
+	else if (opt == 1)
+		req->rules_path = arg;
+	else
+		req->metrics = (char *)arg;
+}
+
 int cmd_compare(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' }, { "signoff", required_argument, NULL, 's' },
-		{ "metric", required_argument, NULL, 'm' }, { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct compare_request req = { .format = FORMAT_TABLE };
 	static struct metric_choice choice;
-	const char *rules_path = NULL;
-	char *metrics = NULL;
 	static struct rule_set rules;
-	enum format format = FORMAT_TABLE;
 	struct result_set base, new;
 	struct compare_row *rows;
 	char why[1024];
-	int opt, n, status = 0;
+	int n, status = 0, first = options_parse(&compare_spec, argc, argv, on_compare_option, &req);
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (opt == 'f')
-			format = parse_format(optarg);
-		else if (opt == 's')
-			rules_path = optarg;
-		else if (opt == 'm')
-			metrics = optarg;
-		else if (opt == 'h') {
-			printf("usage: tlbbench compare BASE NEW [--format table|md|csv] [--signoff RULES] [--metric LIST]\n"
-			       "  --metric LIST  compare only these metrics (samples.jsonl's numbers: wall_ns,\n"
-			       "                 flushes_per_gib, events.NAME, vmstat_delta.NAME, ...); default: all\n"
-			       "                 but the /proc/vmstat counters, of which vmstat_delta.pgactivate\n");
-			return 0;
-		} else {
-			return EXIT_BAD_INPUT;
-		}
-	}
-	if (argc - optind != 2)
-		die_bad_input("compare takes two result directories: BASE NEW");
-	if (rules_path && signoff_load(rules_path, &rules, why, sizeof(why)) < 0)
+	if (req.rules_path && signoff_load(req.rules_path, &rules, why, sizeof(why)) < 0)
 		die_bad_input("%s", why);
-	if (results_load(argv[optind], &base, why, sizeof(why)) < 0 ||
-	    results_load(argv[optind + 1], &new, why, sizeof(why)) < 0)
+	if (results_load(argv[first], &base, why, sizeof(why)) < 0 ||
+	    results_load(argv[first + 1], &new, why, sizeof(why)) < 0)
 		die_bad_input("%s", why);
-	if (metrics)
-		parse_metrics(&choice, metrics, &base, &new);
-	if (rules_path)
+	if (req.metrics)
+		parse_metrics(&choice, req.metrics, &base, &new);
+	if (req.rules_path)
 		add_rule_metrics(&choice, &rules);
 	n = compare_rows(&base, &new, 1, &choice, &rows);
 	if (n < 0)
 		die_system("out of memory comparing results");
-	print_header(stdout, format, &base, &new);
+	print_header(stdout, req.format, &base, &new);
 	for (int i = 0; i < n; i++)
-		print_row(stdout, format, &rows[i]);
-	if (format != FORMAT_CSV) {
+		print_row(stdout, req.format, &rows[i]);
+	if (req.format != FORMAT_CSV) {
 		print_unmatched(stdout, &base, &new, "base");
 		print_unmatched(stdout, &new, &base, "new");
 	}
-	if (rules_path)
+	if (req.rules_path)
 		status = signoff(stdout, &rules, rows, n);
 	free(rows);
 	results_free(&base);

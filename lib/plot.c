@@ -16,6 +16,7 @@
 
 #include "analyze.h"
 #include "gnuplot.h"
+#include "options.h"
 #include "plot_analysis.h"
 #include "compare.h"
 #include "results.h"
@@ -281,16 +282,19 @@ out:
 	return ret;
 }
 
+static const struct cmd_spec plot_spec = {
+	.name = "plot", .args = "DIR [NEW]", .min_args = 1, .max_args = 2,
+	.about = "gnuplot plots (PNG and SVG) of DIR in DIR/plots, and of NEW, and of NEW against DIR.",
+};
+
 int cmd_plot(int argc, char **argv)
 {
 	struct result_set sets[2];
 	char why[1024];
-	int n = argc - 1, status = 0;
+	int first = options_parse(&plot_spec, argc, argv, options_none, NULL), n = argc - first, status = 0;
 
-	if (n < 1 || n > 2 || argv[1][0] == '-')
-		die_bad_input("usage: tlbbench plot DIR [NEW]: plots of DIR (and NEW, and NEW against DIR)");
 	for (int i = 0; i < n; i++)
-		if (results_load(argv[1 + i], &sets[i], why, sizeof(why)) < 0)
+		if (results_load(argv[first + i], &sets[i], why, sizeof(why)) < 0)
 			die_bad_input("%s", why);
 	for (int i = 0; i < n && !status; i++)
 		if (plot_run(&sets[i], why, sizeof(why)) < 0)

@@ -12,6 +12,7 @@
 
 #include "harness.h"
 #include "inifile.h"
+#include "options.h"
 #include "report.h"
 #include "results.h"
 #include "resume.h"
@@ -44,40 +45,48 @@ struct run_request {
 	struct run_settings run;
 };
 
-static void usage(FILE *f)
+static const struct cmd_option run_options[] = {
+	{ "config", 'c', "FILE", "a sweep config (see configs/); options below override it" },
+	{ "set", 0, "KEY=VALUE", "override a config key (keys below)" },
+	{ "op", 0, "LIST", "munmap,madv_dontneed,exit,flush_cost (default munmap)" },
+	{ "backing", 0, "LIST", "anon,shmem,file,thp,hugetlb (default shmem)" },
+	{ "touch", 0, "LIST", "dirty,clean (default dirty)" },
+	{ "populate", 0, "LIST", "fault (each page faulted by its own access, default) or madvise\n"
+				 "(MADV_POPULATE_* first: the zap then activates every folio)" },
+	{ "dirty-tables", 0, "LIST", "dose-response: fault clean, then dirty the first page of this\n"
+				     "share (50%) or count (64) of the page tables; shmem and file" },
+	{ "size", 0, "LIST", "sizes with K/M/G suffixes (default 1G)" },
+	{ "cpus", 0, "LIST", "CPU counts: 1,2,all or ranges 1-4 (default 1)" },
+	{ "placement", 0, "LIST", "compact,scatter,smt,cross-llc,cross-numa or pus:0+2+5 (default compact)" },
+	{ "remote", 0, "LIST", "spin,touch,idle: what the remote threads do (default spin)" },
+	{ "events", 0, "LIST", "perf events for libpfm4, or 'default' (see 'tlbbench events')" },
+	{ "iterations", 0, "N", "measured samples per case (default 10)" },
+	{ "warmup", 0, "N", "unmeasured samples first (default 2)" },
+	{ "ci-target", 0, "P", "sample until the median's 95 % CI half-width is within P (e.g. 2%);\n"
+			       "--iterations is then the minimum, and sampling stops at\n"
+			       "--max-iterations or --max-time at the latest" },
+	{ "max-iterations", 0, "N", "with --ci-target: at most N samples per case (default 100)" },
+	{ "max-time", 0, "T", "with --ci-target: at most T per case (e.g. 90s, 5m; default none)" },
+	{ "dir", 0, "DIR", "directory for the file backing (default $TMPDIR or /var/tmp)" },
+	{ "order", 0, "ORDER", "sequential (each case's samples in a row, default) or interleave\n"
+			       "(one sample of every case per round: drift spreads over all cases)" },
+	{ "output", 'o', "DIR", "result directory (default results/YYYYmmdd-HHMMSS)" },
+	{ "dry-run", 0, NULL, "list the cases and exit" },
+	{ "resume", 0, "DIR", "go on with the interrupted run in DIR: its sweep (from meta.json),\n"
+			      "the samples it took kept; refused when tlbbench, the kernel or the\n"
+			      "config changed since (no other option is taken with it)" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static void run_more_help(FILE *f)
 {
-	fprintf(f,
-		"usage: tlbbench run [-c CONFIG] [--set KEY=VALUE]... [OPTIONS]\n"
-		"  -c, --config FILE  a sweep config (see configs/); options below override it\n"
-		"  --set KEY=VALUE    override a config key (%s)\n"
-		"  --op LIST          munmap,madv_dontneed,exit,flush_cost (default munmap)\n"
-		"  --backing LIST     anon,shmem,file,thp,hugetlb (default shmem)\n"
-		"  --touch LIST       dirty,clean (default dirty)\n"
-		"  --populate LIST    fault (each page faulted by its own access, default) or madvise\n"
-		"                     (MADV_POPULATE_* first: the zap then activates every folio)\n"
-		"  --dirty-tables LIST  dose-response: fault clean, then dirty the first page of this\n"
-		"                     share (50%%) or count (64) of the page tables; shmem and file\n"
-		"  --size LIST        sizes with K/M/G suffixes (default 1G)\n"
-		"  --cpus LIST        CPU counts: 1,2,all or ranges 1-4 (default 1)\n"
-		"  --placement LIST   compact,scatter,smt,cross-llc,cross-numa or pus:0+2+5 (default compact)\n"
-		"  --remote LIST      spin,touch,idle: what the remote threads do (default spin)\n"
-		"  --events LIST      perf events for libpfm4, or 'default' (see 'tlbbench events')\n"
-		"  --iterations N     measured samples per case (default 10)\n"
-		"  --warmup N         unmeasured samples first (default 2)\n"
-		"  --ci-target P      sample until the median's 95 %% CI half-width is within P (e.g. 2%%);\n"
-		"                     --iterations is then the minimum, and sampling stops at\n"
-		"  --max-iterations N (default 100) or --max-time T (e.g. 90s, 5m; default none)\n"
-		"  --dir DIR          directory for the file backing (default $TMPDIR or /var/tmp)\n"
-		"  --order ORDER      sequential (each case's samples in a row, default) or interleave\n"
-		"                     (one sample of every case per round: drift spreads over all cases)\n"
-		"  -o, --output DIR   result directory (default results/YYYYmmdd-HHMMSS)\n"
-		"  --dry-run          list the cases and exit\n"
-		"  --resume DIR       go on with the interrupted run in DIR: its sweep (from meta.json),\n"
-		"                     the samples it took kept; refused when tlbbench, the kernel or the\n"
-		"                     config changed since (no other option is taken with it)\n"
-		"Lists are comma-separated; every combination is a case.\n",
-		sweep_keys);
+	fprintf(f, "Lists are comma-separated; every combination is a case.\nConfig keys (--set): %s\n", sweep_keys);
 }
+
+static const struct cmd_spec run_spec = {
+	.name = "run", .about = "Measure teardown ops case by case; results go to -o DIR, sample by sample.",
+	.opts = run_options, .more_help = run_more_help,
+};
 
 static void add_override(struct run_request *req, bool from_set, const char *key, const char *value)
 {
@@ -104,40 +113,28 @@ static void parse_set(struct run_request *req, char *arg)
 	add_override(req, true, arg, eq + 1);
 }
 
+static void on_run_option(void *ctx, int opt, const char *arg)
+{
+	struct run_request *req = ctx;
+	const char *name = run_options[opt].name;
+
+	if (strcmp(name, "config") == 0)
+		req->config = arg;
+	else if (strcmp(name, "set") == 0)
+		parse_set(req, (char *)arg);
+	else if (strcmp(name, "output") == 0)
+		req->out_dir = arg;
+	else if (strcmp(name, "dry-run") == 0)
+		req->dry_run = true;
+	else if (strcmp(name, "resume") == 0)
+		req->resume_dir = arg;
+	else
+		add_override(req, false, name, arg);
+}
+
 static void parse_run_args(struct run_request *req, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "op", required_argument, NULL, 0 },         { "backing", required_argument, NULL, 0 },
-		{ "touch", required_argument, NULL, 0 },      { "size", required_argument, NULL, 0 },
-		{ "populate", required_argument, NULL, 0 },   { "dirty-tables", required_argument, NULL, 0 },
-		{ "cpus", required_argument, NULL, 0 },       { "remote", required_argument, NULL, 0 },
-		{ "placement", required_argument, NULL, 0 },  { "events", required_argument, NULL, 0 },
-		{ "iterations", required_argument, NULL, 0 }, { "warmup", required_argument, NULL, 0 },
-		{ "dir", required_argument, NULL, 0 },        { "config", required_argument, NULL, 'c' },
-		{ "ci-target", required_argument, NULL, 0 },  { "max-iterations", required_argument, NULL, 0 },
-		{ "max-time", required_argument, NULL, 0 },   { "order", required_argument, NULL, 0 },
-		{ "set", required_argument, NULL, 's' },      { "output", required_argument, NULL, 'o' },
-		{ "dry-run", no_argument, NULL, 'n' },        { "help", no_argument, NULL, 'h' },
-		{ "resume", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt, idx;
-
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "c:o:h", longopts, &idx)) != -1) {
-		switch (opt) {
-		case 0: add_override(req, false, longopts[idx].name, optarg); break;
-		case 'c': req->config = optarg; break;
-		case 's': parse_set(req, optarg); break;
-		case 'o': req->out_dir = optarg; break;
-		case 'n': req->dry_run = true; break;
-		case 'r': req->resume_dir = optarg; break;
-		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); exit(EXIT_BAD_INPUT);
-		}
-	}
-	if (optind < argc)
-		die_bad_input("unexpected argument '%s' (try 'tlbbench run --help')", argv[optind]);
+	options_parse(&run_spec, argc, argv, on_run_option, req);
 	if (req->resume_dir && argc != 3)
 		die_bad_input("--resume DIR takes no other option: the sweep is the one in DIR/meta.json");
 }

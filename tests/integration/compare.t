@@ -119,7 +119,7 @@ open($fh, '>', $bad_rules);
 print $fh "[rule time]\nmetric = wall_ns\nmax_regression = lots\n";
 close($fh);
 my @errors = (
-	[ [ $base ], qr/compare takes two result directories/ ],
+	[ [ $base ], qr/compare: want BASE NEW/ ],
 	[ [ $base, "$root/none" ], qr/none: unable to open .*meta\.json.*not a tlbbench result directory/ ],
 	[ [ $base, $again, '--format', 'xml' ], qr/--format 'xml': want table, md or csv/ ],
 	[ [ $base, $again, '--signoff', $bad_rules ], qr/\Q$bad_rules\E:3: bad max_regression 'lots'/ ],
