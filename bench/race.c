@@ -260,7 +260,8 @@ static const struct cmd_option race_options[] = {
 
 static void race_more_help(FILE *f)
 {
-	fprintf(f, "Exit status: 0 no loss found, 1 lost writes or kernel warnings, 2 bad input.\n");
+	fprintf(f, "Exit status: 0 no loss found, 1 lost writes or kernel warnings, 2 bad input,\n"
+		   "3 the run itself failed (a thread, the child, the file).\n");
 }
 
 static const struct cmd_spec race_spec = {
@@ -341,7 +342,7 @@ static int race_run(struct race *r, const struct race_opts *o, double *elapsed, 
 {
 	pthread_t threads[3];
 	void *(*const fns[3])(void *) = { writer, dirtier, zapper };
-	int pipefd[2], status;
+	int pipefd[2], status = 0, started = 0;
 	uint64_t t0 = monotonic_raw_ns();
 	pid_t child;
 
@@ -352,17 +353,31 @@ static int race_run(struct race *r, const struct race_opts *o, double *elapsed, 
 	if (child == 0)
 		syncer(r, o->seconds, o->inject_loss, pipefd[1]);
 	close(pipefd[1]);
-	for (int i = 0; i < 3; i++)
-		pthread_create(&threads[i], NULL, fns[i], r);
-	if (read(pipefd[0], &r->syncs, sizeof(r->syncs)) != sizeof(r->syncs))
+	for (int err = 0; started < 3 && !err; started += !err)
+		if ((err = pthread_create(&threads[started], NULL, fns[started], r)))
+			snprintf(why, len, "pthread_create: %s", strerror(err));
+	/* Without all three threads the child's budget is not waited out. */
+	if (started < 3 || read(pipefd[0], &r->syncs, sizeof(r->syncs)) != sizeof(r->syncs))
 		r->syncs = 0;
 	atomic_store(&r->stop, true);
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	*elapsed = (double)(monotonic_raw_ns() - t0) / 1e9;
 	close(pipefd[0]);
-	if (waitpid(child, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		snprintf(why, len, "the msync/fadvise child failed (status %d)", status);
+	if (started < 3) {
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+		return -1;
+	}
+	if (waitpid(child, &status, 0) < 0) {
+		snprintf(why, len, "waitpid of the msync/fadvise child: %s", strerror(errno));
+		return -1;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		if (WIFSIGNALED(status))
+			snprintf(why, len, "the msync/fadvise child was killed by signal %d", WTERMSIG(status));
+		else
+			snprintf(why, len, "the msync/fadvise child exited with status %d", WEXITSTATUS(status));
 		return -1;
 	}
 	if (r->zap_errno) {
@@ -387,7 +402,7 @@ int cmd_race(int argc, char **argv)
 	parse_opts(argc, argv, &o);
 	check_dir(o.dir, &fs);
 	if (mkdir_p(o.out_dir) < 0)
-		die_bad_input("race: cannot create '%s': %s", o.out_dir, strerror(errno));
+		die_system("race: cannot create '%s': %s", o.out_dir, strerror(errno));
 	r.zap = o.zap;
 	r.have_topo = topo_load(&r.topo, why, sizeof(why)) == 0;
 	if (mapping_create(&r.map, &(struct mapping_spec){ .backing = BACKING_FILE, .touch = TOUCH_DIRTY,
@@ -408,6 +423,8 @@ int cmd_race(int argc, char **argv)
 				    json_pack("{s:I, s:I}", "expected", (json_int_t)r.first_expected, "seen",
 					      (json_int_t)r.first_seen));
 	warnings = kmsg >= 0 ? kmsg_warnings(kmsg) : json_string("not supported");
+	if (kmsg >= 0)
+		close(kmsg);
 	json_object_set_new(res, "kernel_warnings", warnings);
 	lost = r.mismatches || on_disk < atomic_load(&r.acked);
 	/* A warning is no proof of loss, but a correctness gate must not pass it. */

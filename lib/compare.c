@@ -208,19 +208,22 @@ static bool rule_has_power(FILE *out, const struct rule *rule, const struct comp
 }
 
 /* FAIL when a covered case regressed by more than the rule allows, with a
- * Holm-adjusted Mann-Whitney p below its bound. */
-static bool check_rule(FILE *out, const struct rule *rule, const struct compare_row *rows, int n)
+ * Holm-adjusted Mann-Whitney p below its bound: 1 pass, 0 fail, -1 out of memory. */
+static int check_rule(FILE *out, const struct rule *rule, const struct compare_row *rows, int n)
 {
 	int *idx = calloc((size_t)(n ? n : 1), sizeof(int)), m, failed = 0;
 	double *adjusted = calloc((size_t)(n ? n : 1), sizeof(double));
 
-	if (!idx || !adjusted)
-		die_system("out of memory checking sign-off rules");
+	if (!idx || !adjusted) {
+		free(idx);
+		free(adjusted);
+		return -1;
+	}
 	m = covered_rows(rule, rows, n, idx);
 	if (m && !rule_has_power(out, rule, rows, idx, m)) {
 		free(idx);
 		free(adjusted);
-		return false;
+		return 0;
 	}
 	holm_adjust(rows, idx, m, adjusted);
 	for (int k = 0; k < m; k++) {
@@ -244,13 +247,19 @@ static bool check_rule(FILE *out, const struct rule *rule, const struct compare_
 	return m && !failed;
 }
 
+/* 0 pass, 1 fail, -1 out of memory. */
 static int signoff(FILE *out, const struct rule_set *rules, const struct compare_row *rows, int n)
 {
 	bool pass = true;
 
 	fprintf(out, "\nsign-off (%s):\n", rules->path);
-	for (int i = 0; i < rules->count; i++)
-		pass = check_rule(out, &rules->rules[i], rows, n) && pass;
+	for (int i = 0; i < rules->count; i++) {
+		int verdict = check_rule(out, &rules->rules[i], rows, n);
+
+		if (verdict < 0)
+			return -1;
+		pass = verdict && pass;
+	}
 	fprintf(out, "%s\n", pass ? "PASS" : "FAIL");
 	return pass ? 0 : 1;
 }
@@ -356,6 +365,8 @@ int cmd_compare(int argc, char **argv)
 	}
 	if (req.rules_path)
 		status = signoff(stdout, &rules, rows, n);
+	if (status < 0)
+		die_system("out of memory checking sign-off rules");
 	free(rows);
 	results_free(&base);
 	results_free(&new);

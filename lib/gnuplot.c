@@ -68,7 +68,7 @@ int run_gnuplot(const char *script, const struct gnuplot_vars *v, char *why, siz
 {
 	char path[PATH_MAX * 2];
 	const char *argv[2 * MAX_VARS + 3];
-	int argc = 0, status;
+	int argc = 0, status = 0;
 	pid_t pid;
 
 	script_path(script, path, sizeof(path));
@@ -84,9 +84,13 @@ int run_gnuplot(const char *script, const struct gnuplot_vars *v, char *why, siz
 		execvp("gnuplot", (char *const *)argv);
 		_exit(127);
 	}
-	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+	if (pid < 0 || waitpid(pid, &status, 0) < 0) {
+		bounded(why, len, "gnuplot %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		bounded(why, len, "gnuplot %s failed (%s)", path,
-			 pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 127 ? "gnuplot is not installed" :
+			 WIFEXITED(status) && WEXITSTATUS(status) == 127 ? "gnuplot is not installed" :
 											"see its messages above");
 		return -1;
 	}

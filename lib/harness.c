@@ -427,7 +427,7 @@ int harness_run(struct harness *h, const struct case_params *cases, int n, bool 
 	int status = 0, active = n;
 
 	if (!runs)
-		die_system("out of memory");
+		return -1;
 	/* Sequential: each case's samples in a row. Interleave: one sample of each
 	 * case per round, so a slow spell of the machine spreads over every case. */
 	for (int round = 0; active && !interrupt_signal; round++) {

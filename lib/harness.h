@@ -104,7 +104,7 @@ void harness_close(struct harness *h);
 /* Run the cases (warmup, then samples until each case's stop reason), filling
  * sums; interleave takes one sample of every case per round. Returns 1 when a
  * case was refused, 128 + the signal when interrupted (every case not done is
- * then in cases.jsonl as interrupted), else 0. */
+ * then in cases.jsonl as interrupted), -1 out of memory, else 0. */
 int harness_run(struct harness *h, const struct case_params *cases, int n, bool interleave,
 		struct case_summary *sums);
 

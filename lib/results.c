@@ -228,16 +228,17 @@ static const char *missing_param(const json_t *s)
 	return NULL;
 }
 
-/* One line of samples.jsonl: 0, 1 for a cut-off last line (skipped), -1 with why. */
-static int read_sample(struct result_set *rs, const char *line, bool last, const char *path, int lineno, char *why,
-		       size_t len)
+/* One line of samples.jsonl (size bytes: it may hold a NUL, as a crash can
+ * leave): 0, 1 for a cut-off last line (skipped), -1 with why. */
+static int read_sample(struct result_set *rs, const char *line, size_t size, bool last, const char *path, int lineno,
+		       char *why, size_t len)
 {
 	json_error_t err;
 	json_t *s = json_loads(line, 0, &err);
 	const char *missing = json_is_object(s) ? missing_param(s) : NULL;
 	int ret = 0;
 
-	if (!s && last && line[strlen(line) - 1] != '\n') {
+	if (!s && last && line[size - 1] != '\n') {
 		fprintf(stderr, "tlbbench: warning: %s:%d: the last line is cut off (an interrupted run?); skipped\n", path,
 			lineno);
 		ret = 1;
@@ -279,12 +280,12 @@ int results_load(const char *dir, struct result_set *rs, char *why, size_t len)
 		results_free(rs);
 		return -1;
 	}
-	while (ret >= 0 && getline(&line, &cap, f) > 0) {
+	for (ssize_t size; ret >= 0 && (size = getline(&line, &cap, f)) > 0;) {
 		int c = getc(f);
 
 		if (c != EOF)
 			ungetc(c, f);
-		ret = read_sample(rs, line, c == EOF, path, ++lineno, why, len);
+		ret = read_sample(rs, line, (size_t)size, c == EOF, path, ++lineno, why, len);
 	}
 	free(line);
 	fclose(f);

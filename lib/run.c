@@ -205,6 +205,8 @@ static int expand_all(const struct run_request *req, const struct topo *topo, st
 	char why[512];
 	int n = 0;
 
+	if (!pus)
+		die_system("out of memory");
 	for (int s = 0; s < req->nsweeps; s++) {
 		int got = sweep_expand(&req->sweeps[s], cases + n, MAX_CASES - n);
 
@@ -212,7 +214,7 @@ static int expand_all(const struct run_request *req, const struct topo *topo, st
 			die_bad_input("more than %d cases: split the sweep", MAX_CASES);
 		n += got;
 	}
-	for (int i = 0; pus && i < n; i++)
+	for (int i = 0; i < n; i++)
 		if (placement_pick(topo, cases[i].placement, cases[i].cpus, pus, why, sizeof(why)) < 0)
 			die_bad_input("placement %s with %d CPUs: %s", cases[i].placement->text, cases[i].cpus, why);
 	free(pus);
@@ -342,9 +344,10 @@ static void open_results(struct run_request *req, struct harness *h, struct repo
 		meta = meta_json(argc + 1, argv - 1, req, h, &probe);
 	}
 	pmu_close(&probe);
+	/* Not bad input: the directory was well named, the system would not make or write it. */
 	if (report_open(report, req->out_dir, meta, &h->kstat, &req->run.events, req->resumed_meta != NULL, why,
 			sizeof(why)) < 0)
-		die_bad_input("%s", why);
+		die_system("%s", why);
 	json_decref(meta);
 	snprintf(path, sizeof(path), "%s/topology.xml", req->out_dir);
 	if (topo_export_xml(h->topo, path, why, sizeof(why)) < 0)
@@ -435,6 +438,8 @@ int cmd_run(int argc, char **argv)
 	open_results(&req, &h, &report, argc, argv);
 	harness_catch_interrupts();
 	status = run_all(&h, &req, cases, ncases, sums);
+	if (status < 0)
+		die_system("out of memory starting the cases");
 	report_close(&report);
 	report_table(stdout, sums, ncases);
 	printf("\nresults: %s/{samples.jsonl,samples.csv,cases.jsonl,meta.json,topology.xml}\n", req.out_dir);

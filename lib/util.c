@@ -106,7 +106,7 @@ void die_system(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vdie(1, fmt, ap);
+	vdie(EXIT_SYSTEM, fmt, ap);
 }
 
 int mkdir_p(const char *dir)

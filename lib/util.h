@@ -8,6 +8,9 @@
 
 /* Exit status for bad input (usage, configs, sizes): a one-line error, then exit 2. */
 #define EXIT_BAD_INPUT 2
+/* Exit status when the system failed (out of memory, a file that cannot be
+ * written, a child that died): not the input's fault, nor a result. */
+#define EXIT_SYSTEM 3
 
 /* Whole text file in a malloc'd NUL-terminated buffer; NULL with errno set on failure. */
 char *read_text_file(const char *path);
@@ -32,7 +35,7 @@ int mkdir_p(const char *dir);
 /* Print "tlbbench: <msg>" to stderr and exit with EXIT_BAD_INPUT. */
 void die_bad_input(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
-/* Print "tlbbench: <msg>" to stderr and exit 1 (the system failed us, not the user). */
+/* Print "tlbbench: <msg>" to stderr and exit EXIT_SYSTEM (the system failed us, not the user). */
 void die_system(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 #endif

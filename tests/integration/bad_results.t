@@ -49,6 +49,9 @@ my @bad = (
 	  qr/other\/samples\.jsonl:1: not a tlbbench sample \(no 'op'\)/ ],
 	[ 'a JSON array line', result_dir('array', 'meta.json' => $meta, 'samples.jsonl' => $good_samples . "[1, 2]\n"),
 	  qr/array\/samples\.jsonl:4: not a JSON object/ ],
+	# A crash can leave NUL bytes where a line was being written.
+	[ 'a line of NUL bytes', result_dir('nul', 'meta.json' => $meta, 'samples.jsonl' => "\0" x 64 . "\n" . $good_samples),
+	  qr/nul\/samples\.jsonl:1: not a JSON object/ ],
 	[ 'a broken line in the middle', result_dir('middle', 'meta.json' => $meta,
 	  'samples.jsonl' => "{\"op\": \n" . $good_samples), qr/middle\/samples\.jsonl:1: not a JSON object/ ],
 );
@@ -70,4 +73,9 @@ is($status, 0, 'a cut-off last line: compare exits 0');
 my @warnings = $err =~ /warning: \S+cut\/samples\.jsonl:4: the last line is cut off/g;
 is(scalar @warnings, 2, 'a cut-off last line: one warning per directory read');
 like($out, qr/^munmap shmem dirty 1024M 1cpu compact spin fault\s+wall_ns/m, 'a cut-off last line: the rest is compared');
+# ... or NUL bytes where the last line was (the file's size grew, its data never came).
+my $nul = result_dir('nullast', 'meta.json' => $meta, 'samples.jsonl' => $good_samples . "\0" x 64);
+($status, $out, $err) = run_cmd($TLBBENCH, 'compare', $nul, $nul);
+is($status, 0, 'a last line of NUL bytes: compare exits 0');
+like($err, qr/nullast\/samples\.jsonl:4: the last line is cut off/, 'a last line of NUL bytes: skipped with a warning');
 done_testing();

@@ -70,4 +70,13 @@ SKIP: {
 	my ($case) = map { JSON::PP::decode_json($_) } split /\n/, slurp("$dir/cases.jsonl");
 	is($case->{status}, 'skipped', 'hugetlb: cases.jsonl records the skip');
 }
+# An output directory the system will not make is no bad input (2) but a
+# system failure: exit 3, for run and race alike.
+for my $cmd (['run', qw(--op munmap --backing anon --size 2M --iterations 1 --warmup 0)],
+	     ['race', qw(--dir /var/tmp --time 1)]) {
+	my ($status, $out, $err) = run_cmd($TLBBENCH, @$cmd, '-o', '/proc/no-such-dir/results');
+	is($status, 3, "$cmd->[0]: an output directory that cannot be made: exit 3");
+	like($err, qr/cannot create '?[^\n]*\/proc\/no-such-dir\/results'?: No such file or directory\n\z/,
+	     "$cmd->[0]: an output directory that cannot be made: says so");
+}
 done_testing();
