@@ -287,6 +287,8 @@ static int mann_whitney(const double *a, size_t na, const double *b, size_t nb, 
 	return 0;
 }
 
+#define WELCH_NORMAL_DF 1e7
+
 /* Welch's t test, two-sided; with no variance at all the means either match (p 1) or differ (p 0). */
 static void welch(const double *a, size_t na, const double *b, size_t nb, struct comparison *c)
 {
@@ -303,7 +305,13 @@ static void welch(const double *a, size_t na, const double *b, size_t nb, struct
 	}
 	c->welch_t = diff / sqrt(va + vb);
 	c->welch_df = (va + vb) * (va + vb) / (va * va / (na - 1) + vb * vb / (nb - 1));
-	c->welch_p = fmin(1, 2 * gsl_cdf_tdist_Q(fabs(c->welch_t), c->welch_df));
+	/* Values near DBL_MAX overflow the variances: no p, rather than GSL's abort. */
+	if (!isfinite(c->welch_t) || !isfinite(c->welch_df) || !(c->welch_df > 0))
+		c->welch_p = NAN;
+	else if (c->welch_df > WELCH_NORMAL_DF) /* GSL's t CDF fails there; t is normal to 1e-6 */
+		c->welch_p = fmin(1, 2 * gsl_cdf_ugaussian_Q(fabs(c->welch_t)));
+	else
+		c->welch_p = fmin(1, 2 * gsl_cdf_tdist_Q(fabs(c->welch_t), c->welch_df));
 }
 
 int stats_compare(const double *a, size_t na, const double *b, size_t nb, uint64_t seed,

@@ -319,6 +319,33 @@ static void test_compare_all_equal(void **state)
  * t = -2.455356398286006, df = 24.98852929023142 (25.0 to 3 digits),
  * p = 0.02137800146286684 (incomplete beta and Simpson integration agree to 1e-14).
  */
+/* Values near DBL_MAX (the fuzzer's find): no p, and no abort in GSL. */
+static void test_welch_overflow(void **state)
+{
+	double a[] = { 1e308, -1e308, 1e308, 3 }, b[] = { 1e308, 1e308, -1e308, 1e307 };
+	struct comparison c;
+
+	(void)state;
+	assert_int_equal(stats_compare(a, N(a), b, N(b), 1, &c), 0);
+	assert_true(isnan(c.welch_p) || (c.welch_p >= 0 && c.welch_p <= 1));
+}
+
+/* A huge df (nearly equal variances, many values) takes the normal tail. */
+static void test_welch_large_df(void **state)
+{
+	enum { n = 4000 };
+	static double a[n], b[n];
+	struct comparison c;
+
+	(void)state;
+	for (int i = 0; i < n; i++) {
+		a[i] = 1e9 + (i % 7);
+		b[i] = 1e9 + (i % 7) + 0.01;
+	}
+	assert_int_equal(stats_compare(a, n, b, n, 1, &c), 0);
+	assert_true(c.welch_p >= 0 && c.welch_p <= 1);
+}
+
 static void test_welch(void **state)
 {
 	double a[] = { 27.5, 21.0, 19.0, 23.6, 17.0, 17.9, 16.9, 20.1, 21.9, 22.6, 23.1, 19.6, 19.0, 21.7, 21.4 };
@@ -426,6 +453,8 @@ int main(void)
 		cmocka_unit_test(test_hodges_lehmann),
 		cmocka_unit_test(test_change_ci),
 		cmocka_unit_test(test_compare_too_small),
+		cmocka_unit_test(test_welch_overflow),
+		cmocka_unit_test(test_welch_large_df),
 		cmocka_unit_test(test_ci_within),
 	};
 
