@@ -181,4 +181,4 @@ race-kernels: kernel-deps
 clean:
 	rm -rf build tlbbench
 
--include $(OBJ:.o=.d) $(patsubst %.c,build/check/%.d,tlbbench.c $(LIB_SRC) $(BENCH_SRC)) $(FUZZ_LIB_OBJ:.o=.d)
+-include $(OBJ:.o=.d) $(patsubst %.c,build/check/%.d,tlbbench.c $(LIB_SRC) $(BENCH_SRC)) $(FUZZ_LIB_OBJ:.o=.d) $(patsubst %,build/fuzz/tests/fuzz/fuzz_%.d,$(FUZZ_ALL))
