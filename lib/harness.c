@@ -20,6 +20,11 @@ const char *const case_metric_names[CASE_METRICS] = {
 	"wall_ns", "ns_per_gib", "flushes", "flushes_per_gib", "ipis_per_gib", "baseline_ns", "activations_per_gib",
 };
 
+const char *const case_stop_reasons[CASE_STOPS] = {
+	[STOP_ITERATIONS] = "iterations", [STOP_CI_TARGET] = "ci_target", [STOP_MAX_ITERATIONS] = "max_iterations",
+	[STOP_MAX_TIME] = "max_time",
+};
+
 /* The signal that asked the run to stop (SIGINT, SIGTERM), or 0. */
 static volatile sig_atomic_t interrupt_signal;
 
@@ -146,16 +151,16 @@ static const char *stop_reason(const struct case_params *p, const struct case_va
 	struct summary wall;
 
 	if (p->ci_target <= 0)
-		return cv->n >= p->iterations ? "iterations" : NULL;
+		return cv->n >= p->iterations ? case_stop_reasons[STOP_ITERATIONS] : NULL;
 	if (cv->n >= p->iterations) {
 		stats_summarise(cv->v[CM_WALL_NS], (size_t)cv->n, 1, &wall);
 		if (stats_ci_within(&wall, p->ci_target))
-			return "ci_target";
+			return case_stop_reasons[STOP_CI_TARGET];
 	}
 	if (cv->n >= p->max_iterations)
-		return "max_iterations";
+		return case_stop_reasons[STOP_MAX_ITERATIONS];
 	if (p->max_time_s > 0 && (double)(monotonic_raw_ns() - start_ns) / 1e9 >= p->max_time_s)
-		return "max_time";
+		return case_stop_reasons[STOP_MAX_TIME];
 	return NULL;
 }
 

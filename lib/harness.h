@@ -50,13 +50,17 @@ enum case_metric {
 };
 extern const char *const case_metric_names[CASE_METRICS];
 
+/* Why a case stopped sampling, as cases.jsonl's stop_reason says it. */
+enum case_stop { STOP_ITERATIONS, STOP_CI_TARGET, STOP_MAX_ITERATIONS, STOP_MAX_TIME, CASE_STOPS };
+extern const char *const case_stop_reasons[CASE_STOPS];
+
 struct case_summary {
 	struct case_params params;
 	int samples;
 	int failed_samples;      /* recorded as failed, not measured (WL_SAMPLE_FAILED) */
 	bool skipped, failed, interrupted;
 	char why[512];
-	const char *stop_reason; /* iterations, ci_target, max_iterations, max_time */
+	const char *stop_reason; /* one of case_stop_reasons */
 	long model_flushes;
 	struct summary stat[CASE_METRICS];
 	int outlier_at[CASE_METRICS][CASE_MAX_OUTLIERS]; /* iterations of the first outliers */

@@ -147,12 +147,6 @@ static double number_or_zero(const json_t *v, bool *ok)
 /* One measured sample into its prior: the values record() would have kept. */
 static int add_measured(struct case_prior *pr, const struct case_params *p, const json_t *s)
 {
-	const char *const field[CASE_METRICS] = {
-		[CM_WALL_NS] = "wall_ns", [CM_NS_PER_GIB] = "ns_per_gib", [CM_FLUSHES] = "flushes",
-		[CM_FLUSHES_PER_GIB] = "flushes_per_gib", [CM_IPIS_PER_GIB] = "ipis_per_gib",
-		[CM_BASELINE_NS] = p->workload->baseline_label ? p->workload->baseline_label : "",
-		[CM_ACTIVATIONS_PER_GIB] = "activations_per_gib",
-	};
 	bool ok[CASE_METRICS];
 	int *iteration = realloc(pr->iteration, sizeof(int) * (size_t)(pr->n + 1));
 
@@ -161,12 +155,14 @@ static int add_measured(struct case_prior *pr, const struct case_params *p, cons
 	pr->iteration = iteration;
 	iteration[pr->n] = (int)json_integer_value(json_object_get(s, "iteration"));
 	for (int m = 0; m < CASE_METRICS; m++) {
+		/* samples.jsonl names each metric as the summary does, but the baseline by its workload's label */
+		const char *field = m == CM_BASELINE_NS ? p->workload->baseline_label : case_metric_names[m];
 		double *grown = realloc(pr->v[m], sizeof(double) * (size_t)(pr->n + 1));
 
 		if (!grown)
 			return -1;
 		pr->v[m] = grown;
-		grown[pr->n] = number_or_zero(json_object_get(s, field[m]), &ok[m]);
+		grown[pr->n] = number_or_zero(field ? json_object_get(s, field) : NULL, &ok[m]);
 	}
 	pr->flushes_ok = ok[CM_FLUSHES];
 	pr->ipis_ok = json_is_number(json_object_get(s, "ipis"));
@@ -193,14 +189,12 @@ static int read_sample_line(struct case_prior *priors, char (*keys)[320], const 
 	return add_measured(&priors[i], &cases[i], s);
 }
 
-/* The stop reasons the harness gives, as its own strings. */
+/* The harness's own string for a stop reason read back. */
 static const char *stop_reason_of(const char *text)
 {
-	static const char *const reasons[] = { "iterations", "ci_target", "max_iterations", "max_time" };
-
-	for (size_t i = 0; text && i < sizeof(reasons) / sizeof(reasons[0]); i++)
-		if (strcmp(text, reasons[i]) == 0)
-			return reasons[i];
+	for (int i = 0; text && i < CASE_STOPS; i++)
+		if (strcmp(text, case_stop_reasons[i]) == 0)
+			return case_stop_reasons[i];
 	return NULL;
 }
 

@@ -272,15 +272,22 @@ static json_t *config_json(const char *path)
 	return o ? o : json_null();
 }
 
+/* Now, as meta.json's timestamps are written. */
+static void utc_now(char *buf, size_t len)
+{
+	time_t now = time(NULL);
+
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+}
+
 static json_t *meta_json(int argc, char **argv, const struct run_request *req, const struct harness *h,
 			 const struct pmu_set *g)
 {
 	char cwd[PATH_MAX];
 	json_t *meta = json_object(), *cmd = json_array(), *scopes;
 	char when[64];
-	time_t now = time(NULL);
 
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	utc_now(when, sizeof(when));
 	for (int i = 0; i < argc; i++)
 		json_array_append_new(cmd, json_string(argv[i]));
 	scopes = json_pack("{s:s, s:s}", "events", "the task doing the op (per thread, user+kernel)",
@@ -315,9 +322,8 @@ static void resumed_note(json_t *meta)
 {
 	json_t *resumed = json_object_get(meta, "resumed");
 	char when[64];
-	time_t now = time(NULL);
 
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	utc_now(when, sizeof(when));
 	if (!json_is_array(resumed)) {
 		resumed = json_array();
 		json_object_set_new(meta, "resumed", resumed);
