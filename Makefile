@@ -101,7 +101,7 @@ test-under-load: deps
 # binary from $$TLBBENCH, the plot scripts from plots/.
 CHECK_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 CHECK_ENV := ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-CHECK_PACKAGES := libasan8 libubsan1 clang libclang-rt-14-dev
+CHECK_PACKAGES := libasan8 libubsan1 clang libclang-rt-14-dev shellcheck
 check: deps
 	$(MAKE) deps DEBIAN_PACKAGES="$(CHECK_PACKAGES)"
 	$(MAKE) fuzz-replay

@@ -14,58 +14,44 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
-. "$here/qemu.sh"
-smp=2
+# shellcheck source=harness.sh
+. "$here/harness.sh"
 out="results/ab-$(date +%Y%m%d-%H%M%S)"
 usage="usage: kernel/ab.sh [-smp N] [-o OUTDIR] CONFIG [VARIANT...]"
-while [ $# -gt 0 ]; do
-	case "$1" in
-	-smp) smp=${2:?-smp needs a number}; shift 2 ;;
-	-o) out=${2:?-o needs a directory}; shift 2 ;;
-	-h|--help) echo "$usage"; exit 0 ;;
-	-*) echo "ab.sh: unknown option '$1'; $usage" >&2; exit 2 ;;
-	*) break ;;
-	esac
-done
+harness_options "$usage" "$@"
+set -- "${OPERANDS[@]}"
 config=${1:-}
 [ -f "$config" ] || { echo "ab.sh: no config '$config'; $usage" >&2; exit 2; }
 shift
 variants=("${@:-deferred-dirty}")
-variants_exist ab.sh "${variants[@]}"
-make -s -C "$top" tlbbench || exit 3
-mkdir -p "$out"
+harness_prepare "${variants[@]}"
 signoff=()
 grep -q '^\[rule ' "$config" && signoff=(--signoff "$config")
 
-kernels_json=""
+kernels=()
 for name in baseline "${variants[@]}"; do
-	echo "== $name: building" >&2
-	image=$(variant_image "$name") || { echo "ab.sh: the $name kernel did not build" >&2; exit 3; }
 	echo "== $name: running $config in the guest (-smp $smp)" >&2
-	"$here/run-guest.sh" "$image" "$out/$name" -smp "$smp" run -c "$config"
-	status=$?
-	[ "$status" -eq 3 ] && { echo "ab.sh: the $name guest failed; see $out/$name/console.log" >&2; exit 3; }
-	[ "$status" -eq 0 ] || { echo "ab.sh: tlbbench exited $status in the $name guest; see $out/$name/run.err" >&2; exit 3; }
-	# The first boot found out whether KVM works; the others need not probe again.
-	export TLBBENCH_QEMU_ACCEL=${TLBBENCH_QEMU_ACCEL:-$(guest_accel "$out/$name/guest.json")}
-	patch=null sum=null
+	harness_guest 0 "$name" "$out/$name" run -c "$config"
+	patch=() sum=()
 	if [ "$name" != baseline ]; then
-		patch="\"kernel/patches/$name.patch\""
-		sum="\"$(sha256sum < "$here/patches/$name.patch" | cut -d' ' -f1)\""
+		patch=("patch=kernel/patches/$name.patch")
+		sum=("patch_sha256=$(sha256sum < "$here/patches/$name.patch" | cut -d' ' -f1)")
 	fi
-	kernels_json="$kernels_json${kernels_json:+, }{\"name\": \"$name\", \"patch\": $patch, \"patch_sha256\": $sum, \"guest\": $(cat "$out/$name/guest.json")}"
+	kernels+=("$("$here/json.pl" object name="$name" "${patch[@]:-patch:=null}" "${sum[@]:-patch_sha256:=null}" \
+		guest:=@"$out/$name/guest.json")") || exit 3
 done
 
 worst=0
-compares_json=""
+compares=()
 for name in "${variants[@]}"; do
 	"$top/tlbbench" compare "$out/baseline/results" "$out/$name/results" "${signoff[@]}" | tee "$out/compare-$name.txt"
 	status=${PIPESTATUS[0]}
 	[ "$status" -gt "$worst" ] && worst=$status
-	compares_json="$compares_json${compares_json:+, }\"$name\": $status"
+	compares+=("$name#=$status")
 done
-printf '{"config": "%s", "smp": %s, "tlbbench_revision": "%s", "kernels": [%s], "compare_status": {%s}}\n' \
-	"$config" "$smp" "$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)" \
-	"$kernels_json" "$compares_json" > "$out/ab.json"
+kernels_json=$(IFS=,; echo "[${kernels[*]}]")
+"$here/json.pl" object config="$config" smp#="$smp" \
+	tlbbench_revision="$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)" \
+	kernels:="$kernels_json" compare_status:="$("$here/json.pl" object "${compares[@]}")" > "$out/ab.json" || exit 3
 echo "$out/ab.json" >&2
 exit "$worst"

@@ -46,7 +46,12 @@ if [ ! -f "$tree/applied/ok" ]; then
 	touch "$tree/applied/ok"
 fi
 rm "$tree/applied/ok"
-for p in $(ls -r "$tree/applied"/*.patch 2>/dev/null); do
+# Reversed last first: the glob sorts 01.patch, 02.patch, ... in order.
+shopt -s nullglob
+applied=("$tree/applied"/*.patch)
+shopt -u nullglob
+for ((i = ${#applied[@]} - 1; i >= 0; i--)); do
+	p=${applied[i]}
 	patch -d "$tree/src" -p1 -R --no-backup-if-mismatch --quiet < "$p" ||
 		{ echo "kernel/build.sh: cannot reverse $(basename "$p"); the tree is rebuilt next time" >&2; exit 1; }
 	rm "$p"

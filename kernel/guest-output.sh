@@ -10,7 +10,7 @@
 set -uo pipefail
 console=${1:?usage: kernel/guest-output.sh CONSOLE.log OUTDIR [ACCEL IMAGE SMP]}
 outdir=${2:?usage: kernel/guest-output.sh CONSOLE.log OUTDIR [ACCEL IMAGE SMP]}
-accel=${3:-unknown} image=${4:-unknown} smp=${5:-null}
+accel=${3:-unknown} image=${4:-unknown} smp=${5:-}
 fail() { echo "guest-output.sh: $*" >&2; exit 3; }
 
 [ -r "$console" ] || fail "no console log '$console'"
@@ -20,16 +20,16 @@ guest() { grep -ao "GUEST $1 .*" <<< "$text" | tail -1 | cut -d' ' -f3-; }
 panic=$(grep -a -m1 'Kernel panic' <<< "$text")
 [ -z "$panic" ] || fail "the guest kernel panicked: $panic"
 grep -aq '^GUEST-RESULTS-END' <<< "$text" || fail "the guest stopped before sending its results; see $console"
-mkdir -p "$outdir"
+mkdir -p "$outdir" || fail "cannot create '$outdir'"
 sed -n '/^GUEST-RESULTS-BEGIN/,/^GUEST-RESULTS-END/p' <<< "$text" | grep -av '^GUEST-RESULTS' | base64 -d 2> /dev/null |
 	tar -xf - -C "$outdir" 2> /dev/null || fail "the results in $console did not decode"
 status=$(guest status)
 [[ "$status" =~ ^[0-9]+$ ]] || fail "the guest printed no tlbbench exit status"
-cpus=$(guest cpus) nr_tlb=$(guest vmstat_nr_tlb)
 times="hardware virtualization"
 [ "$accel" = tcg ] && times="emulated by TCG: counts exact, times not a cost measure"
-printf '{"kernel_image": "%s", "guest_kernel": "%s", "guest_cpus": %s, "accel": "%s", "smp": %s, "times": "%s", "tlb_flush_tracepoint": "%s", "vmstat_nr_tlb_lines": %s, "scratch_fs": "%s", "tlbbench_status": %s}\n' \
-	"$image" "$(guest kernel)" "${cpus:-null}" "$accel" "$smp" "$times" "$(guest tlb_flush)" "${nr_tlb:-null}" \
-	"$(guest scratch)" "$status" > "$outdir/guest.json"
+"$(dirname "$0")/json.pl" object kernel_image="$image" guest_kernel="$(guest kernel)" guest_cpus#="$(guest cpus)" \
+	accel="$accel" smp#="$smp" times="$times" tlb_flush_tracepoint="$(guest tlb_flush)" \
+	vmstat_nr_tlb_lines#="$(guest vmstat_nr_tlb)" scratch_fs="$(guest scratch)" tlbbench_status#="$status" \
+	> "$outdir/guest.json" || fail "cannot write $outdir/guest.json"
 [ -d "$outdir/results" ] && cp "$outdir/guest.json" "$outdir/results/guest.json"
 exit "$status"

@@ -1,52 +1,44 @@
-# Sourced by the kernel/ scripts: build a variant, boot a test kernel under qemu.
-# variant_image NAME: the bzImage of baseline or of kernel/patches/NAME.patch,
-# built or reused by kernel/build.sh; prints its path, or returns 1.
-# variants_exist TOOL NAME...: exit 2 naming the first variant with no patch.
+# shellcheck shell=bash
+# Sourced by the kernel/ scripts: boot a test kernel under qemu.
 # qemu_boot IMAGE INITRD CONSOLE SMP TIMEOUT
-# Uses KVM only where a guest really runs under it (nested virtualization may
-# take /dev/kvm and then hang), TCG otherwise; a hung guest is killed after
-# TIMEOUT seconds. Sets QEMU_ACCEL (kvm or tcg) and QEMU_STATUS (124: hung).
-# guest_accel GUEST.json: the accelerator a guest ran under, to reuse.
+# Boots under KVM when a short probe boot under KVM (the guest only runs
+# `tlbbench version`, see guest-init) comes through within
+# TLBBENCH_KVM_PROBE_TIMEOUT seconds (30): nested virtualization may offer
+# /dev/kvm and then hang. TCG otherwise. The real run then has the whole
+# TIMEOUT; a hung guest is killed after it. Sets QEMU_ACCEL (kvm or tcg) and
+# QEMU_STATUS (124: hung). TLBBENCH_QEMU_ACCEL (kvm or tcg) skips the probe;
+# TLBBENCH_KVM_DEVICE (/dev/kvm) is the device it needs.
+# guest_args ARG...: the arguments as one line for guest-init's eval (busybox
+# sh reads the $'...' that printf %q gives a control character).
+guest_args() {
+	printf '%q ' "$@"
+	echo
+}
+
+# qemu_run ACCEL IMAGE INITRD CONSOLE SMP TIMEOUT [KERNEL-ARG...]
 qemu_run() {
-	timeout "$6" qemu-system-x86_64 -accel "$1" -smp "$5" -m 4G -nographic -no-reboot -kernel "$2" \
-		-initrd "$3" -append "console=ttyS0 quiet panic=-1 tsc=reliable" > "$4" 2>&1
+	local accel=$1 image=$2 initrd=$3 console=$4 smp=$5 seconds=$6
+	shift 6
+	timeout "$seconds" qemu-system-x86_64 -accel "$accel" -smp "$smp" -m 4G -nographic -no-reboot \
+		-kernel "$image" -initrd "$initrd" -append "console=ttyS0 quiet panic=-1 tsc=reliable $*" > "$console" 2>&1
+}
+
+# qemu_accel IMAGE INITRD CONSOLE SMP: prints kvm or tcg; the probe's console
+# goes to CONSOLE.kvm-probe.
+qemu_accel() {
+	local probe=$3.kvm-probe
+	[ -w "${TLBBENCH_KVM_DEVICE:-/dev/kvm}" ] || { echo tcg; return; }
+	if qemu_run kvm "$1" "$2" "$probe" "$4" "${TLBBENCH_KVM_PROBE_TIMEOUT:-30}" tlbbench.probe &&
+		grep -aq '^GUEST probe tlbbench ' "$probe"; then
+		echo kvm
+	else
+		echo tcg
+	fi
 }
 
 qemu_boot() {
-	# A caller that already knows (TLBBENCH_QEMU_ACCEL=kvm or tcg) skips the
-	# KVM probe, which costs 15 s where KVM hangs.
-	if [ -n "${TLBBENCH_QEMU_ACCEL:-}" ]; then
-		QEMU_ACCEL=$TLBBENCH_QEMU_ACCEL
-		qemu_run "$QEMU_ACCEL" "$1" "$2" "$3" "$4" "$5"
-		QEMU_STATUS=$?
-		return
-	fi
-	QEMU_ACCEL=tcg
-	if [ -w /dev/kvm ] && qemu_run kvm "$1" "$2" "$3" "$4" 15 && grep -aq "GUEST kernel" "$3"; then
-		QEMU_ACCEL=kvm
-		QEMU_STATUS=0
-		return
-	fi
-	qemu_run tcg "$1" "$2" "$3" "$4" "$5"
+	QEMU_ACCEL=${TLBBENCH_QEMU_ACCEL:-$(qemu_accel "$1" "$2" "$3" "$4")}
+	qemu_run "$QEMU_ACCEL" "$1" "$2" "$3" "$4" "$5"
+	# shellcheck disable=SC2034  # read by the script that sourced this
 	QEMU_STATUS=$?
-}
-
-guest_accel() {
-	grep -o '"accel": "[a-z]*"' "$1" 2>/dev/null | cut -d'"' -f4
-}
-
-variant_image() {
-	local dir patch=()
-	dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-	[ "$1" = baseline ] || patch=("$dir/patches/$1.patch")
-	"$dir/build.sh" "$1" "${patch[@]}" | tail -1 | grep '/bzImage$'
-}
-
-variants_exist() {
-	local tool=$1 dir
-	dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-	shift
-	for v in "$@"; do
-		[ -f "$dir/patches/$v.patch" ] || { echo "$tool: no patch kernel/patches/$v.patch" >&2; exit 2; }
-	done
 }

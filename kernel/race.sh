@@ -11,41 +11,24 @@
 # 2 bad input, 3 a kernel did not build or a guest failed.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/.." && pwd)
-. "$here/qemu.sh"
-smp=2 seconds=60
+# shellcheck source=harness.sh
+. "$here/harness.sh"
+seconds=60
 out="results/race-$(date +%Y%m%d-%H%M%S)"
 usage="usage: kernel/race.sh [-smp N] [-t SECONDS] [-o OUTDIR] [VARIANT...]"
-while [ $# -gt 0 ]; do
-	case "$1" in
-	-smp) smp=${2:?-smp needs a number}; shift 2 ;;
-	-t) seconds=${2:?-t needs seconds}; shift 2 ;;
-	-o) out=${2:?-o needs a directory}; shift 2 ;;
-	-h|--help) echo "$usage"; exit 0 ;;
-	-*) echo "race.sh: unknown option '$1'; $usage" >&2; exit 2 ;;
-	*) break ;;
-	esac
-done
+harness_options "$usage" "$@"
+set -- "${OPERANDS[@]}"
 if [ $# -gt 0 ]; then variants=("$@"); else variants=(deferred-dirty deferred-dirty-unsafe); fi
-variants_exist race.sh "${variants[@]}"
-make -s -C "$top" tlbbench || exit 3
-mkdir -p "$out"
+harness_prepare "${variants[@]}"
 worst=0
 printf '%-30s %-6s %12s %8s %6s %8s %7s %10s %8s %s\n' kernel zap writer_rounds faults major zaps syncs mismatches \
 	durable verdict > "$out/summary.txt"
 for name in baseline "${variants[@]}"; do
-	image=$(variant_image "$name") || { echo "race.sh: the $name kernel did not build" >&2; exit 3; }
 	for zap in madv remap; do
 		dir="$out/$name-$zap"
 		echo "== $name, zap $zap: tlbbench race for $seconds s" >&2
-		GUEST_TIMEOUT=$((seconds * 3 + 600)) "$here/run-guest.sh" "$image" "$dir" -smp "$smp" \
-			race --dir /scratch --time "$seconds" --zap "$zap"
-		status=$?
-		[ "$status" -eq 3 ] && { echo "race.sh: the $name guest failed; see $dir/console.log" >&2; exit 3; }
-		[ "$status" -le 1 ] || { echo "race.sh: tlbbench race exited $status in the $name guest; see $dir/run.err" >&2; exit 3; }
-		# The first boot found out whether KVM works; the others need not probe again.
-		export TLBBENCH_QEMU_ACCEL=${TLBBENCH_QEMU_ACCEL:-$(guest_accel "$dir/guest.json")}
-		[ "$status" -gt "$worst" ] && worst=$status
+		GUEST_TIMEOUT=$((seconds * 3 + 600)) harness_guest 1 "$name" "$dir" race --dir /scratch --time "$seconds" --zap "$zap"
+		[ "$GUEST_STATUS" -gt "$worst" ] && worst=$GUEST_STATUS
 		perl -MJSON::PP -e 'local $/; open(my $f, "<", $ARGV[0]) or die "$ARGV[0]: $!\n"; my $j = decode_json(<$f>);
 			my $w = ref $j->{kernel_warnings} ? scalar @{ $j->{kernel_warnings} } : "n/s";
 			printf "%-30s %-6s %12s %8s %6s %8s %7s %10s %8s %s (kernel warnings: %s)\n", $j->{kernel}, $j->{zap},

@@ -4,11 +4,13 @@
 #   kernel/run-guest.sh BZIMAGE OUTDIR [-smp N] TLBBENCH-ARGS...
 # e.g. `run-guest.sh build/baseline/bzImage out/base run -c configs/ab.ini`.
 # OUTDIR gets the guest's results, run.err, console.log and guest.json (kernel
-# image, accelerator: under tcg counts are exact but times are emulated).
+# image, accelerator: under tcg counts are exact but times are emulated), and
+# console.log.kvm-probe when qemu.sh probed KVM.
 # Exit: the guest tlbbench's status (0, 1, 2), or 3 when the guest failed: a
 # panic, a hang (killed after GUEST_TIMEOUT seconds, 1800), no results.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=qemu.sh
 . "$here/qemu.sh"
 usage="usage: kernel/run-guest.sh BZIMAGE OUTDIR [-smp N] TLBBENCH-ARGS..."
 image=${1:?$usage}
@@ -21,7 +23,7 @@ if [ "${1:-}" = "-smp" ]; then smp=${2:?-smp needs a number}; shift 2; fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$here/initramfs.sh" "$work/guest.cpio.gz" "$@" > /dev/null || exit 2
-mkdir -p "$outdir"
+mkdir -p "$outdir" || { echo "run-guest.sh: cannot create '$outdir'" >&2; exit 3; }
 
 qemu_boot "$image" "$work/guest.cpio.gz" "$outdir/console.log" "$smp" "${GUEST_TIMEOUT:-1800}"
 if [ "$QEMU_STATUS" -eq 124 ]; then

@@ -20,8 +20,7 @@ else
 	echo "not ok 2 - run-guest.sh: $(tail -3 "$work/guest.out" | tr '\n' ' ')"
 fi
 # What the guest reported, as guest-output.sh recorded it.
-guest() { perl -MJSON::PP -e 'local $/; open(my $f, "<", $ARGV[0]) or exit; print decode_json(<$f>)->{$ARGV[1]} // ""' \
-	"$work/guest/guest.json" "$1"; }
+guest() { "$here/json.pl" get "$work/guest/guest.json" "$1" 2> /dev/null; }
 [ "$(guest guest_kernel)" = "6.12.117-baseline" ] && echo "ok 3 - guest runs 6.12.117-baseline" ||
 	echo "not ok 3 - guest kernel '$(guest guest_kernel)'"
 [ "$(guest guest_cpus)" = "2" ] && echo "ok 4 - guest sees 2 CPUs" || echo "not ok 4 - guest CPUs '$(guest guest_cpus)'"

@@ -30,7 +30,7 @@ sub console {
 	my $status = $o{status} // 0;
 	my $text = "\e[?7l\e[2J[    0.000000] Linux version 6.12.117-deferred-dirty\n"
 	    . "GUEST kernel 6.12.117-deferred-dirty\nGUEST cpus 2\nGUEST tlb_flush yes\nGUEST vmstat_nr_tlb 4\n"
-	    . "GUEST scratch ext4 /scratch\n";
+	    . "GUEST scratch " . ($o{scratch} // 'ext4 /scratch') . "\n";
 	$text .= $o{panic} if $o{panic};
 	$text .= "GUEST status $status\n" unless $o{no_status};
 	$text .= "op backing ...\nGUEST-RESULTS-BEGIN\n" . ($o{payload} // $b64);
@@ -65,6 +65,16 @@ is_deeply(read_json("$out/results/guest.json"), $guest, 'guest.json is also in t
 ($status) = run_cmd($script, console(status => 1), "$root/out1", 'kvm', 'x', 2);
 is($status, 1, 'the guest tlbbench\'s exit 1 is the exit status');
 like(read_json("$root/out1/guest.json")->{times}, qr/hardware virtualization/, 'kvm: times are not marked emulated');
+
+# What the guest printed is escaped in guest.json (written by json.pl, not printf).
+my $scratch = 'none: mke2fs: "/dev/ram0" \\ is busy';
+($status) = run_cmd($script, console(scratch => $scratch), "$root/out-quoted", 'tcg', 'a "quoted" image', 2);
+is($status, 0, 'quotes and backslashes in GUEST lines: exit 0');
+my $quoted = eval { read_json("$root/out-quoted/guest.json") };
+is($quoted && $quoted->{scratch_fs}, $scratch, 'guest.json stays JSON: the scratch line with quotes and a backslash');
+is($quoted && $quoted->{kernel_image}, 'a "quoted" image', 'guest.json: an image path with quotes');
+($status) = run_cmd($script, console(), "$root/out-nosmp");
+is(eval { read_json("$root/out-nosmp/guest.json")->{smp} } // 'null', 'null', 'guest.json: smp null when not given');
 
 # Failures: exit 3 with the reason.
 my %bad = (
