@@ -17,7 +17,7 @@
 
 static int flush_cost_setup(struct wl_ctx *ctx)
 {
-	if (ctx->params->size < 2 * 4096) {
+	if (ctx->params->size < 2 * SMALL_PAGE_SIZE) {
 		snprintf(ctx->why, sizeof(ctx->why), "flush_cost needs a size of at least 8K (two pages)");
 		return -1;
 	}
@@ -28,7 +28,7 @@ static int zap_first_page(struct wl_ctx *ctx, uint64_t *ns)
 {
 	uint64_t t0 = monotonic_raw_ns();
 
-	if (madvise(ctx->map.addr, 4096, MADV_DONTNEED) < 0) {
+	if (madvise(ctx->map.addr, SMALL_PAGE_SIZE, MADV_DONTNEED) < 0) {
 		snprintf(ctx->why, sizeof(ctx->why), "madvise(MADV_DONTNEED): %s", strerror(errno));
 		return -1;
 	}

@@ -32,7 +32,6 @@
 #include "../lib/topo.h"
 #include "../lib/util.h"
 
-#define RACE_PAGE 4096
 #define RACE_WARNINGS_KEPT 16
 
 enum zap_mode { ZAP_MADV, ZAP_REMAP };
@@ -125,7 +124,7 @@ static void *dirtier(void *arg)
 
 	bind_to_pu(r, last_pu(r));
 	while (!atomic_load_explicit(&r->stop, memory_order_relaxed)) {
-		for (size_t off = RACE_PAGE; off < r->map.size; off += RACE_PAGE)
+		for (size_t off = SMALL_PAGE_SIZE; off < r->map.size; off += SMALL_PAGE_SIZE)
 			p[off] = (char)r->dirtier_rounds;
 		r->dirtier_rounds++;
 	}
@@ -165,8 +164,8 @@ static void syncer(const struct race *r, double seconds, bool inject_loss, int p
 		if (inject_loss && monotonic_raw_ns() - start > (deadline - start) / 2 &&
 		    pwrite(r->map.fd, &stale, sizeof(stale), 0) != sizeof(stale))
 			_exit(3);
-		if (msync(r->map.addr, RACE_PAGE, MS_SYNC) < 0 ||
-		    posix_fadvise(r->map.fd, 0, RACE_PAGE, POSIX_FADV_DONTNEED) != 0)
+		if (msync(r->map.addr, SMALL_PAGE_SIZE, MS_SYNC) < 0 ||
+		    posix_fadvise(r->map.fd, 0, SMALL_PAGE_SIZE, POSIX_FADV_DONTNEED) != 0)
 			_exit(3);
 		rounds++;
 	}

@@ -69,6 +69,8 @@ struct workload {
 extern const struct workload *const workloads[];
 extern const int workload_count;
 
+/* The workload of that name: its index in workloads[] (-1), or itself (NULL). */
+int workload_index(const char *name);
 const struct workload *workload_find(const char *name);
 
 /* The case's mapping as mapping_create takes it. */

@@ -16,12 +16,19 @@ const struct workload *const workloads[] = {
 };
 const int workload_count = sizeof(workloads) / sizeof(workloads[0]);
 
-const struct workload *workload_find(const char *name)
+int workload_index(const char *name)
 {
 	for (int i = 0; i < workload_count; i++)
 		if (strcmp(workloads[i]->name, name) == 0)
-			return workloads[i];
-	return NULL;
+			return i;
+	return -1;
+}
+
+const struct workload *workload_find(const char *name)
+{
+	int i = workload_index(name);
+
+	return i < 0 ? NULL : workloads[i];
 }
 
 struct mapping_spec case_mapping_spec(const struct case_params *p)

@@ -45,18 +45,6 @@ bool dose_fit_holds(const struct dose_fit *f, const struct result_case *c)
 	return is_dose(c) && same_fields(f->first, c, fit_fields, FIT_FIELDS);
 }
 
-/* Median of one metric of a case; NAN when it was never read. */
-static double median_of(const struct result_set *rs, const struct result_case *c, const char *metric)
-{
-	double *v = malloc(sizeof(double) * (c->n ? c->n : 1)), m = NAN;
-	size_t n = v ? results_values(c, results_metric_index(rs, metric), v) : 0;
-
-	if (n)
-		m = stats_median(v, n);
-	free(v);
-	return m;
-}
-
 /* The price of a flush from one flush_cost case: per sample, the time the
  * zaps of the present page took beyond the same zaps of the absent page,
  * over the flushes counted. */
@@ -153,15 +141,15 @@ static double ends_price(const struct result_set *rs, const struct dose_fit *f)
 
 	for (int i = 0; i < rs->ncases; i++) {
 		const struct result_case *d = &rs->cases[i];
-		double x = dose_fit_holds(f, d) ? median_of(rs, d, "flushes_per_gib") : NAN;
+		double x = dose_fit_holds(f, d) ? results_median(rs, d, "flushes_per_gib") : NAN;
 
 		if (x < lo_x) {
 			lo_x = x;
-			lo_y = median_of(rs, d, "ns_per_gib");
+			lo_y = results_median(rs, d, "ns_per_gib");
 		}
 		if (x > hi_x) {
 			hi_x = x;
-			hi_y = median_of(rs, d, "ns_per_gib");
+			hi_y = results_median(rs, d, "ns_per_gib");
 		}
 	}
 	return (hi_y - lo_y) / (hi_x - lo_x);
@@ -262,10 +250,10 @@ static void add_row(const struct result_set *rs, struct analysis *a, const struc
 		return;
 	a->nrows++;
 	r->ns_per_flush = r->in_situ ? r->in_situ->fit.slope : r->calibrated->ns_per_flush;
-	r->flushes_dirty = median_of(rs, dirty, "flushes");
-	r->flushes_clean = median_of(rs, clean, "flushes");
-	r->time_dirty = median_of(rs, dirty, "wall_ns");
-	r->time_clean = median_of(rs, clean, "wall_ns");
+	r->flushes_dirty = results_median(rs, dirty, "flushes");
+	r->flushes_clean = results_median(rs, clean, "flushes");
+	r->time_dirty = results_median(rs, dirty, "wall_ns");
+	r->time_clean = results_median(rs, clean, "wall_ns");
 	r->flush_cost_ns = (r->flushes_dirty - r->flushes_clean) * r->ns_per_flush;
 	r->kept_ns = r->time_dirty - r->time_clean - r->flush_cost_ns;
 	r->projected_ns = r->time_dirty - r->flush_cost_ns;

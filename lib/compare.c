@@ -16,16 +16,17 @@ enum format { FORMAT_TABLE, FORMAT_MD, FORMAT_CSV };
 static int compare_one(const struct result_case *a, const struct result_case *b, int ma, int mb, uint64_t seed,
 		       struct compare_row *row)
 {
-	double *va = malloc(sizeof(double) * (a->n ? a->n : 1)), *vb = malloc(sizeof(double) * (b->n ? b->n : 1));
+	size_t na, nb;
+	double *va = results_values(a, ma, &na), *vb = results_values(b, mb, &nb);
 
 	if (!va || !vb) {
 		free(va);
 		free(vb);
 		return -1;
 	}
-	row->na = (int)results_values(a, ma, va);
-	row->nb = (int)results_values(b, mb, vb);
-	row->tested = stats_compare(va, (size_t)row->na, vb, (size_t)row->nb, seed, &row->c) == 0;
+	row->na = (int)na;
+	row->nb = (int)nb;
+	row->tested = stats_compare(va, na, vb, nb, seed, &row->c) == 0;
 	free(va);
 	free(vb);
 	return 0;
@@ -146,11 +147,11 @@ static int covered_rows(const struct rule *rule, const struct compare_row *rows,
 	return k;
 }
 
-static const struct compare_row *holm_rows;
-
-static int by_p(const void *a, const void *b)
+/* qsort_r order of row indexes by their rows' Mann-Whitney p. */
+static int by_p(const void *a, const void *b, void *rows_arg)
 {
-	double pa = holm_rows[*(const int *)a].c.mw_p, pb = holm_rows[*(const int *)b].c.mw_p;
+	const struct compare_row *rows = rows_arg;
+	double pa = rows[*(const int *)a].c.mw_p, pb = rows[*(const int *)b].c.mw_p;
 
 	return (pa > pb) - (pa < pb);
 }
@@ -161,8 +162,7 @@ static void holm_adjust(const struct compare_row *rows, int *idx, int m, double 
 {
 	double running = 0;
 
-	holm_rows = rows;
-	qsort(idx, (size_t)m, sizeof(*idx), by_p);
+	qsort_r(idx, (size_t)m, sizeof(*idx), by_p, (void *)rows);
 	for (int k = 0; k < m; k++) {
 		double p = rows[idx[k]].c.mw_p * (m - k);
 

@@ -9,9 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sysinfo.h"
+#include "units.h"
 #include "util.h"
 
-#define PAGE 4096ull
 #define MEMORY_MARGIN_MIN (512ull << 20)
 
 int parse_size(const char *text, size_t *bytes, char *why, size_t len)
@@ -47,7 +48,7 @@ int parse_size(const char *text, size_t *bytes, char *why, size_t len)
 		snprintf(why, len, "bad size '%s': too large", text);
 		return -1;
 	}
-	if (fmod(value, (double)PAGE) != 0) {
+	if (fmod(value, (double)SMALL_PAGE_SIZE) != 0) {
 		snprintf(why, len, "bad size '%s': must be a whole number of 4 KiB pages", text);
 		return -1;
 	}
@@ -87,6 +88,26 @@ static int parse_cpu_count(const char *text, int max, int *count, char *why, siz
 		return -1;
 	}
 	*count = (int)v;
+	return 0;
+}
+
+int parse_fraction(const char *text, double max, double *out)
+{
+	size_t digits = strspn(text, "0123456789.");
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(text, &end);
+	if (!digits || end != text + digits || errno)
+		return -1;
+	if (*end == '%') {
+		v /= 100;
+		end++;
+	}
+	if (*end || !(v <= max))
+		return -1;
+	*out = v;
 	return 0;
 }
 
@@ -133,16 +154,10 @@ out:
 
 int size_fits_memory(size_t bytes, char *why, size_t len)
 {
-	char *meminfo = read_text_file("/proc/meminfo");
-	char *line = meminfo ? strstr(meminfo, "MemAvailable:") : NULL;
 	uint64_t avail, margin;
 
-	if (!line) {
-		free(meminfo);
+	if (meminfo_number(NULL, "MemAvailable", true, &avail) < 0)
 		return 0; /* can't tell: let the kernel decide */
-	}
-	avail = strtoull(line + strlen("MemAvailable:"), NULL, 10) * 1024;
-	free(meminfo);
 	margin = avail / 20 > MEMORY_MARGIN_MIN ? avail / 20 : MEMORY_MARGIN_MIN;
 	if (bytes + margin > avail) {
 		snprintf(why, len, "size %zu MiB is larger than this machine can hold: MemAvailable is %" PRIu64

@@ -36,8 +36,8 @@ void var(struct gnuplot_vars *v, const char *name, const char *value)
 /* Median and bootstrap CI of a metric, as three data columns ("NaN" when unread). */
 void write_stat(FILE *f, const struct result_case *c, const struct result_set *rs, const char *metric)
 {
-	double *v = malloc(sizeof(double) * (c->n ? c->n : 1));
-	size_t n = v ? results_values(c, results_metric_index(rs, metric), v) : 0;
+	size_t n;
+	double *v = results_values(c, results_metric_index(rs, metric), &n);
 	struct summary s;
 
 	if (n) {

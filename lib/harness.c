@@ -11,9 +11,9 @@
 #include "model.h"
 #include "report.h"
 #include "stats.h"
+#include "units.h"
 #include "util.h"
 
-#define GIB (1024.0 * 1024 * 1024)
 
 
 const char *const case_metric_names[CASE_METRICS] = {

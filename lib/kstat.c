@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <mntent.h>
 #include <linux/perf_event.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,27 +122,34 @@ int vmstat_parse_tlb(const char *text, uint64_t *values)
 	return found == VMSTAT_TLB_COUNT ? 0 : -1;
 }
 
-int tracefs_find(const char *text, char *path, int len)
+int tracefs_find(FILE *mounts, char *path, size_t len)
 {
-	for (const char *line = text; line && *line; line = next_line(line)) {
-		char dev[64], dir[256], type[32];
+	struct mntent ent;
+	char buf[4096];
 
-		if (sscanf(line, "%63s %255s %31s", dev, dir, type) == 3 && strcmp(type, "tracefs") == 0) {
-			snprintf(path, (size_t)len, "%s", dir);
+	/* getmntent_r undoes the octal escapes (\040 ...) of mount points. */
+	while (getmntent_r(mounts, &ent, buf, sizeof(buf)))
+		if (strcmp(ent.mnt_type, "tracefs") == 0) {
+			snprintf(path, len, "%s", ent.mnt_dir);
 			return 0;
 		}
-	}
 	return -1;
+}
+
+int tracefs_mounted(char *path, size_t len)
+{
+	FILE *mounts = setmntent("/proc/self/mounts", "re");
+	int found = mounts ? tracefs_find(mounts, path, len) : -1;
+
+	if (mounts)
+		endmntent(mounts);
+	return found;
 }
 
 /* Find tracefs, mounting it at the usual place when it isn't mounted. */
 static int tracefs_ready(struct kstat *k)
 {
-	char *mounts = read_text_file("/proc/self/mounts");
-	int found = mounts ? tracefs_find(mounts, k->tracefs, sizeof(k->tracefs)) : -1;
-
-	free(mounts);
-	if (found == 0)
+	if (tracefs_mounted(k->tracefs, sizeof(k->tracefs)) == 0)
 		return 0;
 	if (mount("nodev", TRACEFS_DEFAULT, "tracefs", 0, NULL) < 0) {
 		snprintf(k->tracepoint_unsupported, UNSUPPORTED_LEN, "tracefs is not mounted and mounting it failed: %s",

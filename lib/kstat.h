@@ -6,7 +6,9 @@
 #define TLBBENCH_KSTAT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #define TLB_REASON_MAX 16
@@ -58,6 +60,9 @@ void kstat_follow_task(struct kstat *k, pid_t tid);
 void kstat_start(struct kstat *k);
 void kstat_stop(struct kstat *k, struct kstat_sample *out);
 
+/* Where tracefs is mounted (/proc/self/mounts), or -1 when it is not. */
+int tracefs_mounted(char *path, size_t len);
+
 /* Say once, on stderr, which counters are not supported and why. */
 void kstat_report_unsupported(const struct kstat *k);
 
@@ -67,7 +72,7 @@ int tlb_reasons_parse(const char *format_text, struct tlb_reasons *out);
 int interrupts_parse_tlb(const char *text, uint64_t *per_cpu, int max_cpus);
 /* nr_tlb_* values in vmstat_tlb_names order; -1 if the kernel has none. */
 int vmstat_parse_tlb(const char *text, uint64_t *values);
-/* Mount point of tracefs in /proc/self/mounts text, or -1. */
-int tracefs_find(const char *mounts_text, char *path, int len);
+/* Mount point of tracefs in a /proc/self/mounts stream, or -1. */
+int tracefs_find(FILE *mounts, char *path, size_t len);
 
 #endif

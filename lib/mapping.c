@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "mapping.h"
+#include "sysinfo.h"
 #include "util.h"
 
 #include <errno.h>
@@ -100,38 +101,22 @@ const char *default_file_dir(void)
 	return dir && *dir ? dir : "/var/tmp";
 }
 
-static int meminfo_kb(const char *key, uint64_t *kb)
-{
-	char *text = read_text_file("/proc/meminfo"), *line;
-	size_t keylen = strlen(key);
-	int ret = -1;
-
-	for (line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-		if (strncmp(line, key, keylen) == 0 && line[keylen] == ':') {
-			*kb = strtoull(line + keylen + 1, NULL, 10);
-			ret = 0;
-			break;
-		}
-	}
-	free(text);
-	return ret;
-}
-
 const char *backing_unavailable(enum backing b, size_t size, char *why, size_t len)
 {
-	uint64_t free_pages, page_kb;
+	uint64_t free_pages, page_bytes;
 
 	if (b != BACKING_HUGETLB)
 		return NULL;
-	if (meminfo_kb("HugePages_Free", &free_pages) < 0 || meminfo_kb("Hugepagesize", &page_kb) < 0) {
+	if (meminfo_number(NULL, "HugePages_Free", false, &free_pages) < 0 ||
+	    meminfo_number(NULL, "Hugepagesize", true, &page_bytes) < 0) {
 		snprintf(why, len, "hugetlb: no HugePages_Free in /proc/meminfo (kernel without hugetlbfs)");
 		return why;
 	}
-	if (page_kb != PAGE_TABLE_SPAN / 1024) {
-		snprintf(why, len, "hugetlb: default huge page size is %" PRIu64 " kB, 2048 kB needed", page_kb);
+	if (page_bytes != PAGE_TABLE_SPAN) {
+		snprintf(why, len, "hugetlb: default huge page size is %" PRIu64 " kB, 2048 kB needed", page_bytes / 1024);
 		return why;
 	}
-	if (free_pages * page_kb * 1024 < size) {
+	if (free_pages * page_bytes < size) {
 		snprintf(why, len,
 			 "hugetlb: %" PRIu64 " free 2 MiB huge pages reserved, %zu needed "
 			 "(reserve them with: echo %zu > /proc/sys/vm/nr_hugepages)",

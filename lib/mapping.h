@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "units.h"
+
 enum backing {
 	BACKING_ANON,    /* MAP_PRIVATE|MAP_ANONYMOUS, MADV_NOHUGEPAGE */
 	BACKING_SHMEM,   /* memfd_create, MAP_SHARED, MADV_NOHUGEPAGE */
@@ -33,8 +35,6 @@ enum populate {
 /* dirty_tables when the touch pattern alone sets the state. */
 #define DIRTY_TABLES_NONE (-1L)
 
-#define SMALL_PAGE_SIZE 4096ul       /* x86-64 base page */
-#define PAGE_TABLE_SPAN (2ul << 20) /* bytes one x86-64 page table maps */
 
 /* What smaps says about one VMA, in bytes. */
 struct smaps_vma {

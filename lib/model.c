@@ -53,7 +53,7 @@ static long probe_table_flushes(struct kstat *k)
 	madvise(m.addr, m.size, MADV_NOHUGEPAGE);
 	for (size_t t = 0; t < PROBE_TABLES; t++)
 		for (size_t i = 0; i < PROBE_PAGES_PER_TABLE; i++)
-			m.addr[t * PAGE_TABLE_SPAN + i * 4096] = 1;
+			m.addr[t * PAGE_TABLE_SPAN + i * SMALL_PAGE_SIZE] = 1;
 	return munmap_flushes(k, &m);
 }
 
@@ -100,7 +100,7 @@ void model_probe(struct kernel_model *km, struct kstat *k)
 	if (p == MAP_FAILED)
 		return;
 	madvise(p, PROBE_SIZE, MADV_NOHUGEPAGE);
-	for (size_t off = 0; off < PROBE_SIZE; off += 4096)
+	for (size_t off = 0; off < PROBE_SIZE; off += SMALL_PAGE_SIZE)
 		p[off] = 1;
 	before = vm_pte_kb();
 	madvise(p, PROBE_SIZE, MADV_DONTNEED);

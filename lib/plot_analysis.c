@@ -82,14 +82,7 @@ static void fit_title(const struct dose_fit *f, char *buf, size_t len)
 static int write_dose(const struct result_set *rs, const struct analysis *a, FILE *points, FILE *line)
 {
 	int fx = results_metric_index(rs, "flushes_per_gib");
-	size_t most = 1;
-	double *v;
 
-	for (int c = 0; c < rs->ncases; c++)
-		most = rs->cases[c].n > most ? rs->cases[c].n : most;
-	v = malloc(sizeof(double) * most);
-	if (!v)
-		return -1;
 	fprintf(points, "# flushes_per_gib lo hi ns_per_gib lo hi (median, 95 %% CI), one block per fit\n");
 	for (int i = 0; i < a->nfits; i++) {
 		const struct dose_fit *f = &a->fits[i];
@@ -98,14 +91,23 @@ static int write_dose(const struct result_set *rs, const struct analysis *a, FIL
 		fprintf(points, "%s# fit %d\n", i ? "\n\n" : "", i + 1);
 		for (int c = 0; c < rs->ncases; c++) {
 			const struct result_case *d = &rs->cases[c];
-			size_t n = results_values(d, fx, v);
+			size_t n;
+			double *v;
 
-			if (!n || !dose_fit_holds(f, d))
+			if (!dose_fit_holds(f, d))
 				continue;
+			v = results_values(d, fx, &n);
+			if (!v)
+				return -1;
+			if (!n) {
+				free(v);
+				continue;
+			}
 			for (size_t k = 0; k < n; k++) {
 				lo = v[k] < lo ? v[k] : lo;
 				hi = v[k] > hi ? v[k] : hi;
 			}
+			free(v);
 			write_stat(points, d, rs, "flushes_per_gib");
 			write_stat(points, d, rs, "ns_per_gib");
 			fputc('\n', points);
@@ -113,7 +115,6 @@ static int write_dose(const struct result_set *rs, const struct analysis *a, FIL
 		fprintf(line, "%s%.6g %.6g\n%.6g %.6g\n", i ? "\n\n" : "", lo, f->fit.intercept + f->fit.slope * lo, hi,
 			f->fit.intercept + f->fit.slope * hi);
 	}
-	free(v);
 	return 0;
 }
 

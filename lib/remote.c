@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "remote.h"
+#include "units.h"
 #include "util.h"
 
 #include <errno.h>
@@ -12,7 +13,6 @@
 #include <unistd.h>
 
 #define SYNC_TIMEOUT_NS (10ull * 1000000000ull)
-#define PAGE 4096ul
 
 static const char *const mode_names[REMOTE_MODE_COUNT] = {
 	[REMOTE_SPIN] = "spin", [REMOTE_TOUCH] = "touch", [REMOTE_IDLE] = "idle",
@@ -34,7 +34,7 @@ static void load_region(struct remote_set *set)
 	size_t len = atomic_load(&set->touch_len);
 	char sink = 0;
 
-	for (size_t off = 0; addr && off < len; off += PAGE)
+	for (size_t off = 0; addr && off < len; off += SMALL_PAGE_SIZE)
 		sink ^= addr[off];
 	__asm__ volatile("" : : "r"(sink));
 }

@@ -6,9 +6,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "units.h"
 #include "util.h"
 
-#define GIB (1024.0 * 1024 * 1024)
 
 static json_t *u64_or_null(bool ok, uint64_t v)
 {

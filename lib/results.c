@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stats.h"
+
 /* Metrics every sample has, then one per perf event. */
 static const char *const base_metrics[] = {
 	"wall_ns", "ns_per_gib", "flushes", "flushes_per_gib", "ipis", "ipis_per_gib", "activations_per_gib",
@@ -331,12 +333,22 @@ int results_metric_index(const struct result_set *rs, const char *metric)
 	return -1;
 }
 
-size_t results_values(const struct result_case *c, int metric, double *out)
+double *results_values(const struct result_case *c, int metric, size_t *n)
 {
-	size_t k = 0;
+	double *out = malloc(sizeof(double) * (c->n ? c->n : 1));
 
-	for (size_t i = 0; metric >= 0 && c->values[metric] && i < c->n; i++)
+	*n = 0;
+	for (size_t i = 0; out && metric >= 0 && c->values[metric] && i < c->n; i++)
 		if (!isnan(c->values[metric][i]))
-			out[k++] = c->values[metric][i];
-	return k;
+			out[(*n)++] = c->values[metric][i];
+	return out;
+}
+
+double results_median(const struct result_set *rs, const struct result_case *c, const char *metric)
+{
+	size_t n;
+	double *v = results_values(c, results_metric_index(rs, metric), &n), m = n ? stats_median(v, n) : NAN;
+
+	free(v);
+	return m;
 }

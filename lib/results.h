@@ -41,7 +41,10 @@ void results_free(struct result_set *rs);
 void results_case_key(const json_t *params, char *key, size_t klen, char *label, size_t llen);
 const struct result_case *results_find(const struct result_set *rs, const char *key);
 int results_metric_index(const struct result_set *rs, const char *metric);
-/* The non-NAN values of one metric of a case, copied into out (n entries); returns how many. */
-size_t results_values(const struct result_case *c, int metric, double *out);
+/* The non-NAN values of one metric of a case (none when metric < 0), in a
+ * malloc'd array of *n the caller frees; NULL only when out of memory. */
+double *results_values(const struct result_case *c, int metric, size_t *n);
+/* The median of one metric of a case; NAN when it was never read. */
+double results_median(const struct result_set *rs, const struct result_case *c, const char *metric);
 
 #endif

@@ -402,8 +402,9 @@ static void say_resuming(const char *dir, const struct case_prior *priors, int n
 
 int cmd_run(int argc, char **argv)
 {
-	static struct run_request req;
-	static struct case_params cases[MAX_CASES];
+	/* On the heap: a request holds up to 32 sweeps, and MAX_CASES cases take over 400 KiB. */
+	struct run_request *req = calloc(1, sizeof(*req));
+	struct case_params *cases = calloc(MAX_CASES, sizeof(*cases));
 	struct case_summary *sums;
 	struct case_prior *priors;
 	struct topo topo;
@@ -413,51 +414,57 @@ int cmd_run(int argc, char **argv)
 	char why[512], dir[256];
 	int ncases, status;
 
-	parse_run_args(&req, argc, argv);
-	if (req.resume_dir)
-		resume_request(&req);
+	if (!req || !cases)
+		die_system("out of memory");
+	parse_run_args(req, argc, argv);
+	if (req->resume_dir)
+		resume_request(req);
 	if (topo_load(&topo, why, sizeof(why)) < 0)
 		die_system("%s", why);
-	build_sweeps(&req, topo_pu_count(&topo));
-	ncases = expand_all(&req, &topo, cases);
-	if (req.dry_run) {
-		status = print_cases(&req, cases, ncases);
+	build_sweeps(req, topo_pu_count(&topo));
+	ncases = expand_all(req, &topo, cases);
+	if (req->dry_run) {
+		status = print_cases(req, cases, ncases);
 		topo_destroy(&topo);
+		free(cases);
+		free(req);
 		return status;
 	}
-	if (!req.out_dir) {
+	if (!req->out_dir) {
 		default_out_dir(dir, sizeof(dir));
-		req.out_dir = dir;
+		req->out_dir = dir;
 	}
 	if (pmu_init(why, sizeof(why)) < 0)
 		die_system("%s", why);
-	harness_init(&h, &topo, &req.run.events, &report, &progress);
+	harness_init(&h, &topo, &req->run.events, &report, &progress);
 	sums = calloc((size_t)ncases, sizeof(*sums));
-	priors = req.resume_dir ? calloc((size_t)ncases, sizeof(*priors)) : NULL;
-	if (!sums || (req.resume_dir && !priors))
+	priors = req->resume_dir ? calloc((size_t)ncases, sizeof(*priors)) : NULL;
+	if (!sums || (req->resume_dir && !priors))
 		die_system("out of memory");
-	if (priors && resume_priors(req.out_dir, cases, ncases, priors, why, sizeof(why)) < 0)
+	if (priors && resume_priors(req->out_dir, cases, ncases, priors, why, sizeof(why)) < 0)
 		die_bad_input("cannot resume: %s", why);
 	h.priors = priors;
 	if (priors)
-		say_resuming(req.out_dir, priors, ncases);
-	open_results(&req, &h, &report, argc, argv);
+		say_resuming(req->out_dir, priors, ncases);
+	open_results(req, &h, &report, argc, argv);
 	harness_catch_interrupts();
-	status = run_all(&h, &req, cases, ncases, sums);
+	status = run_all(&h, req, cases, ncases, sums);
 	if (status < 0)
 		die_system("out of memory starting the cases");
 	report_close(&report);
 	report_table(stdout, sums, ncases);
-	printf("\nresults: %s/{samples.jsonl,samples.csv,cases.jsonl,meta.json,topology.xml}\n", req.out_dir);
+	printf("\nresults: %s/{samples.jsonl,samples.csv,cases.jsonl,meta.json,topology.xml}\n", req->out_dir);
 	if (status > 128)
 		fprintf(stderr, "tlbbench: interrupted by signal %d: what was measured is kept in %s\n", status - 128,
-			 req.out_dir);
+			 req->out_dir);
 	free(sums);
 	resume_priors_free(priors, ncases);
 	free(priors);
-	json_decref(req.resumed_meta);
-	resume_argv_free(req.resumed_argv, req.resumed_argc);
+	json_decref(req->resumed_meta);
+	resume_argv_free(req->resumed_argv, req->resumed_argc);
 	harness_close(&h);
 	topo_destroy(&topo);
+	free(cases);
+	free(req);
 	return status;
 }

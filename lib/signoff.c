@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "signoff.h"
+#include "config.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -26,24 +27,6 @@ static void fail(struct rule_state *st, const char *fmt, const char *arg)
 	snprintf(st->error, sizeof(st->error), "%s:%d: %s", st->rs->path, st->line, msg);
 }
 
-/* "3%" or "0.03" -> 0.03 */
-static int parse_fraction(const char *text, double *out)
-{
-	char *end;
-	double v = strtod(text, &end);
-
-	if (end == text || !isfinite(v))
-		return -1;
-	if (*end == '%') {
-		v /= 100;
-		end++;
-	}
-	if (*end)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static void set_filter(struct rule_state *st, char *dst, size_t n, const char *value, const char *key)
 {
 	if (strlen(value) >= n)
@@ -63,10 +46,10 @@ static int on_entry(void *user, const char *section, const char *key, const char
 	if (strcmp(key, "metric") == 0)
 		set_filter(st, r->metric, sizeof(r->metric), value, key);
 	else if (strcmp(key, "max_regression") == 0) {
-		if (parse_fraction(value, &r->max_regression) < 0)
+		if (parse_fraction(value, HUGE_VAL, &r->max_regression) < 0)
 			fail(st, "bad max_regression '%s': want a percentage such as 3%%", value);
 	} else if (strcmp(key, "p_below") == 0) {
-		if (parse_fraction(value, &r->p_below) < 0 || r->p_below <= 0 || r->p_below > 1)
+		if (parse_fraction(value, 1, &r->p_below) < 0 || r->p_below <= 0)
 			fail(st, "bad p_below '%s': want a probability above 0, at most 1", value);
 	} else if (strcmp(key, "op") == 0)
 		set_filter(st, r->op, sizeof(r->op), value, key);

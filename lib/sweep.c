@@ -88,14 +88,6 @@ static int parse_names(const char *key, const char *value, int (*lookup)(const c
 	return 0;
 }
 
-static int workload_index(const char *name)
-{
-	for (int i = 0; i < workload_count; i++)
-		if (strcmp(workloads[i]->name, name) == 0)
-			return i;
-	return -1;
-}
-
 static int parse_ops(struct sweep *s, const char *value, char *why, size_t len)
 {
 	int idx[LIST_MAX], n;
@@ -195,26 +187,15 @@ static int parse_doses(struct sweep *s, const char *value, char *why, size_t len
 	return 0;
 }
 
-/* "2%" or "0.02"; 0 turns the feature off. */
-static int parse_fraction(const char *key, const char *value, double min, double max, double *out, char *why,
-			  size_t len)
+/* "90", "90s", "5m" -> seconds; 0 means no limit. */
+static int parse_ci_target(struct sweep *s, const char *value, char *why, size_t len)
 {
-	char *end;
-	double v = strtod(value, &end);
-
-	if (end != value && *end == '%') {
-		v /= 100;
-		end++;
-	}
-	if (end == value || *end || !(v >= min && v <= max)) {
-		snprintf(why, len, "bad %s '%s': want a percentage such as 2%%", key, value);
-		return -1;
-	}
-	*out = v;
-	return 0;
+	if (parse_fraction(value, 1, &s->ci_target) == 0)
+		return 0;
+	snprintf(why, len, "bad ci_target '%s': want a percentage such as 2%% (0 turns the adaptive stop off)", value);
+	return -1;
 }
 
-/* "90", "90s", "5m" -> seconds; 0 means no limit. */
 static int parse_seconds(const char *key, const char *value, double *out, char *why, size_t len)
 {
 	char *end;
@@ -290,7 +271,7 @@ int sweep_set(struct sweep *s, const char *key, const char *value, char *why, si
 	if (strcmp(key, "dir") == 0)
 		return parse_dir(s, value, why, len);
 	if (strcmp(key, "ci_target") == 0)
-		return parse_fraction(key, value, 0, 1, &s->ci_target, why, len);
+		return parse_ci_target(s, value, why, len);
 	if (strcmp(key, "max_iterations") == 0)
 		return parse_count(key, value, 1, &s->max_iterations, why, len);
 	if (strcmp(key, "max_time") == 0)

@@ -4,11 +4,11 @@
  */
 #define _GNU_SOURCE
 #include "sysinfo.h"
+#include "kstat.h"
 #include "util.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <mntent.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -262,18 +262,16 @@ static json_t *hypervisor_info(const char *flags)
 	return o;
 }
 
-/*
- * A /proc/meminfo number. in_bytes: the value must carry a "kB" unit and is
- * returned in bytes; otherwise it must be a bare count.
- */
-static json_t *meminfo_value(const char *meminfo, const char *key, bool in_bytes)
+int meminfo_number(const char *meminfo, const char *key, bool in_bytes, uint64_t *value)
 {
-	char *s = sysinfo_field(meminfo, key), *end;
+	char *text = meminfo ? NULL : read_text_file("/proc/meminfo");
+	char *s = sysinfo_field(meminfo ? meminfo : text, key), *end;
 	unsigned long long v;
-	json_t *ret = NULL;
+	int ret = -1;
 
+	free(text);
 	if (!s)
-		return json_null();
+		return -1;
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (errno || end == s || *s == '-')
@@ -287,10 +285,18 @@ static json_t *meminfo_value(const char *meminfo, const char *key, bool in_bytes
 	} else if (*end || v > (unsigned long long)INT64_MAX) {
 		goto out;
 	}
-	ret = json_integer((json_int_t)v);
+	*value = v;
+	ret = 0;
 out:
 	free(s);
-	return or_null(ret);
+	return ret;
+}
+
+static json_t *meminfo_value(const char *meminfo, const char *key, bool in_bytes)
+{
+	uint64_t v;
+
+	return meminfo_number(meminfo, key, in_bytes, &v) < 0 ? json_null() : json_integer((json_int_t)v);
 }
 
 static json_t *memory_info(void)
@@ -360,21 +366,11 @@ static json_t *perf_paranoid(void)
 	return json_integer(v);
 }
 
-/* getmntent_r undoes the octal escapes (\040 ...) of mount points. */
 static json_t *tracefs_mount(void)
 {
-	FILE *f = setmntent("/proc/self/mounts", "re");
-	struct mntent ent;
-	char buf[4096];
-	json_t *ret = NULL;
+	char path[4096];
 
-	if (!f)
-		return json_null();
-	while (!ret && getmntent_r(f, &ent, buf, sizeof(buf)))
-		if (!strcmp(ent.mnt_type, "tracefs"))
-			ret = json_string(ent.mnt_dir);
-	endmntent(f);
-	return or_null(ret);
+	return tracefs_mounted(path, sizeof(path)) == 0 ? or_null(json_string(path)) : json_null();
 }
 
 json_t *sysinfo_collect(void)

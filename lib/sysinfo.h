@@ -3,6 +3,8 @@
 #define TLBBENCH_SYSINFO_H
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /*
@@ -32,5 +34,13 @@ char *sysinfo_bracketed_choice(const char *text);
  * absent. The key must match exactly: "model" does not match "model name".
  */
 char *sysinfo_field(const char *text, const char *key);
+
+/*
+ * A /proc/meminfo number: in bytes for a "kB" field when in_bytes
+ * (MemAvailable), else a bare count (HugePages_Free); -1 when the field is
+ * absent, has the other unit or overflows. meminfo: the file's text, or NULL
+ * to read /proc/meminfo.
+ */
+int meminfo_number(const char *meminfo, const char *key, bool in_bytes, uint64_t *value);
 
 #endif

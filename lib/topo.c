@@ -153,34 +153,49 @@ static int parse_pu_number(const char *s, char **end, unsigned *value)
 	return 0;
 }
 
-/* Append PUs a..b; -1 with why on a duplicate or on too many PUs. */
-static int add_pu_range(struct placement *p, unsigned a, unsigned b, const char *text, char *why, size_t len)
-{
-	unsigned pu;
-	int i;
+/* A PU list being parsed: grown as items come, up to PLACEMENT_MAX_PUS. */
+struct pu_list {
+	unsigned *pu;
+	int n, cap;
+};
 
-	if (b - a >= (unsigned)(PLACEMENT_MAX_PUS - p->npus)) {
+/* Append PUs a..b; -1 with why on a duplicate or on too many PUs. */
+static int add_pu_range(struct pu_list *l, unsigned a, unsigned b, const char *text, char *why, size_t len)
+{
+	if (b - a >= (unsigned)(PLACEMENT_MAX_PUS - l->n)) {
 		snprintf(why, len, "bad placement '%s': more than %d PUs", text, PLACEMENT_MAX_PUS);
 		return -1;
 	}
-	for (pu = a; pu <= b; pu++) {
-		for (i = 0; i < p->npus; i++) {
-			if (p->pu_os[i] == pu) {
+	if (l->n + (int)(b - a) + 1 > l->cap) {
+		int cap = l->n + (int)(b - a) + 1 > 2 * l->cap ? l->n + (int)(b - a) + 1 : 2 * l->cap;
+		unsigned *grown = realloc(l->pu, sizeof(*grown) * (size_t)cap);
+
+		if (!grown) {
+			snprintf(why, len, "placement '%s': out of memory", text);
+			return -1;
+		}
+		l->pu = grown;
+		l->cap = cap;
+	}
+	for (unsigned pu = a; pu <= b; pu++) {
+		for (int i = 0; i < l->n; i++) {
+			if (l->pu[i] == pu) {
 				snprintf(why, len, "bad placement '%s': PU %u listed twice", text, pu);
 				return -1;
 			}
 		}
-		p->pu_os[p->npus++] = pu;
+		l->pu[l->n++] = pu;
 	}
 	return 0;
 }
 
-/* LIST: "a" or "a-b" items joined by '+'. */
-static int parse_pu_list(const char *s, struct placement *p, const char *text, char *why, size_t len)
+/* LIST: "a" or "a-b" items joined by '+'. On failure l->pu is freed. */
+static int parse_pu_list(const char *s, struct pu_list *l, const char *text, char *why, size_t len)
 {
 	char *end;
 	unsigned a, b;
 
+	*l = (struct pu_list){ 0 };
 	if (!*s) {
 		snprintf(why, len, "bad placement '%s': empty PU list", text);
 		return -1;
@@ -195,29 +210,46 @@ static int parse_pu_list(const char *s, struct placement *p, const char *text, c
 			goto bad;
 		if (b < a) {
 			snprintf(why, len, "bad placement '%s': reversed range %u-%u", text, a, b);
-			return -1;
+			goto fail;
 		}
-		if (add_pu_range(p, a, b, text, why, len) < 0)
-			return -1;
+		if (add_pu_range(l, a, b, text, why, len) < 0)
+			goto fail;
 		s = end + 1;
 	} while (*end);
 	return 0;
 bad:
 	snprintf(why, len, "bad placement '%s': '%.*s' is not a PU number or range a-b",
 		 text, (int)strcspn(s, "+"), s);
+fail:
+	free(l->pu);
+	l->pu = NULL;
 	return -1;
+}
+
+unsigned *placement_pus(const struct placement *p, char *why, size_t len)
+{
+	struct pu_list l;
+
+	if (p->policy != PLACE_LIST) {
+		snprintf(why, len, "placement %s is a policy, not a PU list", p->text);
+		return NULL;
+	}
+	return parse_pu_list(p->text + 4, &l, p->text, why, len) < 0 ? NULL : l.pu;
 }
 
 int placement_parse(const char *text, struct placement *out, char *why, size_t len)
 {
-	size_t keep = sizeof(out->text) - 4;
+	struct pu_list l;
 	int i;
 
 	text = text ? text : "";
 	memset(out, 0, sizeof(*out));
-	/* For reports only: a list too long for the field ends in "...". */
-	if (snprintf(out->text, sizeof(out->text), "%s", text) >= (int)sizeof(out->text))
-		memcpy(out->text + keep, "...", 4);
+	if (strlen(text) >= sizeof(out->text)) {
+		snprintf(why, len, "bad placement '%.40s...': longer than %zu characters (ranges such as pus:0-63 say more)",
+			 text, sizeof(out->text) - 1);
+		return -1;
+	}
+	snprintf(out->text, sizeof(out->text), "%s", text);
 	for (i = 0; i < PLACE_LIST; i++) {
 		if (!strcmp(text, policy_names[i])) {
 			out->policy = (enum placement_policy)i;
@@ -226,7 +258,12 @@ int placement_parse(const char *text, struct placement *out, char *why, size_t l
 	}
 	if (!strncmp(text, "pus:", 4)) {
 		out->policy = PLACE_LIST;
-		return parse_pu_list(text + 4, out, text, why, len);
+		/* Checked whole now; placement_pus makes the list again for the case that uses it. */
+		if (parse_pu_list(text + 4, &l, text, why, len) < 0)
+			return -1;
+		out->npus = l.n;
+		free(l.pu);
+		return 0;
 	}
 	snprintf(why, len, "unknown placement '%s': want compact, scatter, smt, cross-llc, cross-numa or pus:LIST",
 		 text);
@@ -400,23 +437,28 @@ out:
 static int pick_list(const struct topo *t, const struct placement *p, int n, hwloc_obj_t *out,
 		     char *why, size_t len)
 {
-	int i;
+	unsigned *pus;
+	int ret = 0;
 
 	if (n > p->npus) {
 		snprintf(why, len, "%d CPUs asked, only %d PUs listed", n, p->npus);
 		return -1;
 	}
-	for (i = 0; i < p->npus; i++) {
-		hwloc_obj_t pu = hwloc_get_pu_obj_by_os_index(t->topology, p->pu_os[i]);
+	pus = placement_pus(p, why, len);
+	if (!pus)
+		return -1;
+	for (int i = 0; !ret && i < p->npus; i++) {
+		hwloc_obj_t pu = hwloc_get_pu_obj_by_os_index(t->topology, pus[i]);
 
 		if (!pu) {
-			snprintf(why, len, "PU %u is not in this machine's topology (or not allowed)", p->pu_os[i]);
-			return -1;
-		}
-		if (i < n)
+			snprintf(why, len, "PU %u is not in this machine's topology (or not allowed)", pus[i]);
+			ret = -1;
+		} else if (i < n) {
 			out[i] = pu;
+		}
 	}
-	return 0;
+	free(pus);
+	return ret;
 }
 
 int placement_pick(const struct topo *t, const struct placement *p, int n, hwloc_obj_t *out, char *why, size_t len)

@@ -18,11 +18,12 @@ enum placement_policy {
 	PLACE_POLICY_COUNT
 };
 
+/* A policy, or a PU list kept as its text: placement_pus makes the list,
+ * sized to it, for the case that uses it. */
 struct placement {
 	enum placement_policy policy;
-	int npus;                        /* PLACE_LIST only */
-	unsigned pu_os[PLACEMENT_MAX_PUS]; /* PLACE_LIST only: OS indexes, measuring PU first */
-	char text[64];                   /* as written, e.g. "scatter" or "pus:0+2+5" ("..." if cut short) */
+	int npus;      /* PLACE_LIST only: how many PUs the list names */
+	char text[256]; /* as written, e.g. "scatter" or "pus:0+2+5" */
 };
 
 struct topo {
@@ -49,9 +50,12 @@ const char *placement_policy_name(enum placement_policy p);
  * where LIST is OS indexes joined by '+', with ranges a-b allowed:
  * "pus:0+2+5", "pus:0-3+8". -1 with a one-line reason in why for anything
  * else (unknown policy, empty list, bad number, reversed range, duplicate
- * PU, more than PLACEMENT_MAX_PUS).
+ * PU, more than PLACEMENT_MAX_PUS, text of 256 characters or more).
  */
 int placement_parse(const char *text, struct placement *out, char *why, size_t len);
+/* A PLACE_LIST placement's PUs (OS indexes, measuring PU first), malloc'd,
+ * p->npus of them; NULL with why otherwise. */
+unsigned *placement_pus(const struct placement *p, char *why, size_t len);
 /*
  * The n PUs a placement gives on this topology: out[0] for the measuring
  * thread, out[1..n-1] for the remote threads. Returns 0, or -1 with why (n

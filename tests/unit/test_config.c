@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -168,6 +169,29 @@ static void test_parse_cpu_counts_too_many(void **state)
 	assert_non_null(strstr(why, "more than 64"));
 }
 
+static void test_parse_fraction(void **state)
+{
+	static const char *const bad[] = { "", "%", "3%%", " 3%", "3 %", "-1%", "1e-2", "inf", "nan", "0x1", "150%", "1.5" };
+	double v = -1;
+
+	(void)state;
+	assert_int_equal(parse_fraction("3%", 1, &v), 0);
+	assert_true(fabs(v - 0.03) < 1e-15);
+	assert_int_equal(parse_fraction("0.03", 1, &v), 0);
+	assert_true(fabs(v - 0.03) < 1e-15);
+	assert_int_equal(parse_fraction("0", 1, &v), 0);
+	assert_true(v == 0);
+	assert_int_equal(parse_fraction("100%", 1, &v), 0);
+	assert_true(v == 1);
+	assert_int_equal(parse_fraction("250%", HUGE_VAL, &v), 0);
+	assert_true(v == 2.5);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v = -1;
+		assert_int_equal(parse_fraction(bad[i], 1, &v), -1);
+		assert_true(v == -1); /* untouched on refusal */
+	}
+}
+
 static void test_size_fits_memory_refuses_huge(void **state)
 {
 	char why[256] = "";
@@ -187,6 +211,7 @@ int main(void)
 		cmocka_unit_test(test_parse_cpu_counts_reversed_range),
 		cmocka_unit_test(test_split_list),
 		cmocka_unit_test(test_parse_cpu_counts_too_many),
+		cmocka_unit_test(test_parse_fraction),
 		cmocka_unit_test(test_size_fits_memory_refuses_huge),
 	};
 

@@ -223,6 +223,17 @@ static void test_vmstat_prefix(void **state)
 	assert_int_equal(v[1], 5);
 }
 
+static int find_in(const char *text, char *path, size_t len)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	int found;
+
+	assert_non_null(f);
+	found = tracefs_find(f, path, len);
+	fclose(f);
+	return found;
+}
+
 static void test_tracefs_find(void **state)
 {
 	static const char with[] =
@@ -235,13 +246,17 @@ static void test_tracefs_find(void **state)
 		"sysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0\n"
 		"proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n"
 		"/dev/vda1 /tracefs ext4 rw,relatime 0 0\n";
+	static const char escaped[] = "tracefs /sys/kernel/my\\040tracing tracefs rw 0 0\n";
 	char path[128] = "";
 
 	(void)state;
-	assert_int_equal(tracefs_find(with, path, sizeof(path)), 0);
+	assert_int_equal(find_in(with, path, sizeof(path)), 0);
 	assert_string_equal(path, "/sys/kernel/tracing");
-	assert_int_equal(tracefs_find(without, path, sizeof(path)), -1);
-	assert_int_equal(tracefs_find("", path, sizeof(path)), -1);
+	assert_int_equal(find_in(without, path, sizeof(path)), -1);
+	assert_int_equal(find_in("", path, sizeof(path)), -1);
+	/* A space in the mount point is \040 in /proc/self/mounts. */
+	assert_int_equal(find_in(escaped, path, sizeof(path)), 0);
+	assert_string_equal(path, "/sys/kernel/my tracing");
 }
 
 int main(void)

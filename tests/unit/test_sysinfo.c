@@ -92,6 +92,29 @@ static void test_field_meminfo(void **state)
 	check_field("MemTotal:  5 kB\n", "Mem", NULL);
 }
 
+static void test_meminfo_number(void **state)
+{
+	static const char text[] = "MemTotal:       24684096 kB\nMemAvailableX:  9 kB\nMemAvailable:   123 kB\n"
+				   "HugePages_Free:       7\nHugepagesize:       2048 kB\nHuge: 18446744073709551615 kB\n";
+	uint64_t v = 0;
+
+	(void)state;
+	assert_int_equal(meminfo_number(text, "MemAvailable", true, &v), 0);
+	assert_int_equal(v, 123 * 1024);
+	assert_int_equal(meminfo_number(text, "HugePages_Free", false, &v), 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(meminfo_number(text, "Hugepagesize", true, &v), 0);
+	assert_int_equal(v, 2048 * 1024);
+	/* The unit must be the one asked for, the value must fit, the key must be there. */
+	assert_int_equal(meminfo_number(text, "HugePages_Free", true, &v), -1);
+	assert_int_equal(meminfo_number(text, "MemTotal", false, &v), -1);
+	assert_int_equal(meminfo_number(text, "Huge", true, &v), -1);
+	assert_int_equal(meminfo_number(text, "MemFree", true, &v), -1);
+	/* NULL reads this machine's /proc/meminfo, which has MemTotal. */
+	assert_int_equal(meminfo_number(NULL, "MemTotal", true, &v), 0);
+	assert_true(v > 0);
+}
+
 static void test_print(void **state)
 {
 	json_t *info = json_pack("{s:{s:s,s:n},s:b,s:b,s:I,s:n,s:{}}",
@@ -153,6 +176,7 @@ int main(void)
 		cmocka_unit_test(test_bracketed_choice),
 		cmocka_unit_test(test_field_cpuinfo),
 		cmocka_unit_test(test_field_meminfo),
+		cmocka_unit_test(test_meminfo_number),
 		cmocka_unit_test(test_print),
 		cmocka_unit_test(test_collect_keys),
 	};

@@ -258,6 +258,7 @@ static void check_parse(const char *text, enum placement_policy policy, int n, c
 {
 	struct placement p;
 	char why[256] = "";
+	unsigned *list;
 	int i;
 
 	if (placement_parse(text, &p, why, sizeof(why)) < 0)
@@ -268,8 +269,11 @@ static void check_parse(const char *text, enum placement_policy policy, int n, c
 	if (policy != PLACE_LIST)
 		return;
 	assert_int_equal(p.npus, n);
+	list = placement_pus(&p, why, sizeof(why));
+	assert_non_null(list);
 	for (i = 0; i < n; i++)
-		assert_int_equal(p.pu_os[i], pus[i]);
+		assert_int_equal(list[i], pus[i]);
+	free(list);
 }
 
 static void check_parse_error(const char *text, const char *mention)
@@ -297,6 +301,7 @@ static void test_parse(void **state)
 	};
 	struct placement p;
 	char why[256];
+	unsigned *list;
 	int i;
 
 	(void)state;
@@ -309,18 +314,31 @@ static void test_parse(void **state)
 	check_parse("pus:0-3+8", PLACE_LIST, 5, range);
 	check_parse("pus:7+3-4", PLACE_LIST, 3, rev);
 	assert_int_equal(placement_parse("pus:0-4095", &p, why, sizeof(why)), 0);
-	assert_true(p.npus == PLACEMENT_MAX_PUS && p.pu_os[4095] == 4095);
+	list = placement_pus(&p, why, sizeof(why));
+	assert_true(p.npus == PLACEMENT_MAX_PUS && list && list[4095] == 4095);
+	free(list);
+	/* A struct placement is small whatever the list: the PUs are made when a case needs them. */
+	assert_true(sizeof(struct placement) < 300);
+	assert_int_equal(placement_parse("scatter", &p, why, sizeof(why)), 0);
+	assert_null(placement_pus(&p, why, sizeof(why)));
+	assert_non_null(strstr(why, "not a PU list"));
 	assert_string_equal(placement_policy_name(PLACE_POLICY_COUNT), "unknown");
 
 	for (i = 0; i < (int)(sizeof(errors) / sizeof(errors[0])); i++)
 		check_parse_error(errors[i][0], errors[i][1]);
 
-	/* A list too long for the text field is kept whole in pu_os; the text is cut with "...". */
+	/* A long list is kept whole; a text of 256 characters or more is refused, not cut. */
 	assert_int_equal(placement_parse("pus:0+1+2+3+4+5+6+7+8+9+10+11+12+13+14+15+16+17+18+19+20+21+22+23+24+25",
 					 &p, why, sizeof(why)), 0);
 	assert_int_equal(p.npus, 26);
-	assert_int_equal(strlen(p.text), sizeof(p.text) - 1);
-	assert_string_equal(p.text + sizeof(p.text) - 4, "...");
+	assert_string_equal(p.text, "pus:0+1+2+3+4+5+6+7+8+9+10+11+12+13+14+15+16+17+18+19+20+21+22+23+24+25");
+	{
+		char longer[300] = "pus:0";
+
+		for (i = 1; strlen(longer) < 256; i++)
+			snprintf(longer + strlen(longer), sizeof(longer) - strlen(longer), "+%d", i);
+		check_parse_error(longer, "longer than 255 characters");
+	}
 }
 
 static void test_pick_list(void **state)
