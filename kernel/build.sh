@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build a test kernel from Debian's linux-source-6.12: the baseline, or the
 # baseline with patches applied. Usage: kernel/build.sh NAME [PATCH...]
-# Result: kernel/build/NAME/bzImage, whose uname -r is 6.12.117-NAME. A build
+# Result: kernel/build/NAME/bzImage, whose uname -r is 6.12.N-NAME (N: the linux-source-6.12 Debian ships). A build
 # is skipped when the source, config.fragment, this script and the patches are
 # the same as last time.
 set -euo pipefail
@@ -70,7 +70,7 @@ cd "$src"
 make -s O="$obj" tinyconfig
 KCONFIG_CONFIG="$obj/.config" scripts/kconfig/merge_config.sh -m -O "$obj" "$obj/.config" \
 	"$here/config.fragment" > /dev/null
-# uname -r names the variant (6.12.117-baseline), so every result says which kernel made it.
+# uname -r names the variant (6.12.118-baseline), so every result says which kernel made it.
 scripts/config --file "$obj/.config" --set-str LOCALVERSION "-$name" --disable LOCALVERSION_AUTO
 make -s O="$obj" olddefconfig
 # Every option of the fragment must have survived olddefconfig.
