@@ -173,7 +173,7 @@ AB_SMP ?= 2
 ab: kernel-deps
 	kernel/ab.sh -smp $(AB_SMP) -o results/ab $(AB_CONFIG)
 
-# The lost-write detector on baseline, deferred-dirty and deferred-dirty-unsafe.
+# tlbbench race (writeback, truncate, seal) on baseline, deferred-dirty and the two unsafe controls.
 RACE_SECONDS ?= 60
 race-kernels: kernel-deps
 	kernel/race.sh -smp $(AB_SMP) -t $(RACE_SECONDS) -o results/race

@@ -4,13 +4,18 @@
 # harness_options USAGE "$@": sets smp (-smp N, 2), out (-o DIR) and, when
 # USAGE names -t SECONDS, seconds (-t SECONDS); -h prints USAGE. The operands are
 # left in OPERANDS. Bad input: exit 2.
+# A VARIANT is baseline, a patch kernel/patches/NAME.patch given as NAME, or
+# the path of a patch file elsewhere (a scratch build, named after the file).
 # harness_prepare VARIANT...: exit 2 naming a variant with no patch; builds
 # tlbbench and creates $out (exit 3 if either fails).
-# harness_guest MAX_OK NAME DIR TLBBENCH-ARGS...: builds NAME's kernel
-# (baseline, or kernel/patches/NAME.patch; kernel/build.sh caches it) and runs
-# the command in it (run-guest.sh, results in DIR). Exit 3 when the kernel did
-# not build, the guest failed or tlbbench exited above MAX_OK; else sets
-# GUEST_STATUS. The first guest's accelerator is kept for the later ones.
+# variant_name VARIANT: the kernel's name (uname -r ends in -NAME).
+# harness_guest MAX_OK VARIANT DIR TLBBENCH-ARGS...: builds the variant's
+# kernel (kernel/build.sh caches it) and runs the command in it (run-guest.sh,
+# results in DIR). Exit 3 when the kernel did not build, the guest failed or
+# tlbbench exited above MAX_OK; else sets GUEST_STATUS. A caller that defines
+# guest_failed VARIANT DIR takes a failed guest itself when that returns 0
+# (GUEST_STATUS is then 3). The first guest's accelerator is kept for the
+# later ones.
 harness_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 tool=$(basename "$0")
 
@@ -35,23 +40,42 @@ harness_options() {
 	OPERANDS=("$@")
 }
 
+variant_patch() {
+	case "$1" in
+	baseline) ;;
+	*/*) echo "$1" ;;
+	*) echo "$harness_dir/patches/$1.patch" ;;
+	esac
+}
+
+variant_name() {
+	basename "$1" .patch
+}
+
 harness_prepare() {
+	local patch
 	for v in "$@"; do
-		[ -f "$harness_dir/patches/$v.patch" ] || { echo "$tool: no patch kernel/patches/$v.patch" >&2; exit 2; }
+		patch=$(variant_patch "$v")
+		[ -z "$patch" ] || [ -f "$patch" ] || { echo "$tool: no patch ${patch/#"$harness_dir"/kernel}" >&2; exit 2; }
 	done
 	mkdir -p "$out" || { echo "$tool: cannot create the output directory '$out'" >&2; exit 3; }
 	make -s -C "$harness_dir/.." tlbbench || exit 3
 }
 
 harness_guest() {
-	local max_ok=$1 name=$2 dir=$3 image patch=()
+	local max_ok=$1 variant=$2 dir=$3 name image patch
 	shift 3
-	[ "$name" = baseline ] || patch=("$harness_dir/patches/$name.patch")
-	image=$("$harness_dir/build.sh" "$name" "${patch[@]}" | tail -1 | grep '/bzImage$') ||
+	name=$(variant_name "$variant")
+	patch=$(variant_patch "$variant")
+	image=$("$harness_dir/build.sh" "$name" ${patch:+"$patch"} | tail -1 | grep '/bzImage$') ||
 		{ echo "$tool: the $name kernel did not build" >&2; exit 3; }
 	"$harness_dir/run-guest.sh" "$image" "$dir" -smp "$smp" "$@"
 	GUEST_STATUS=$?
-	[ "$GUEST_STATUS" -eq 3 ] && { echo "$tool: the $name guest failed; see $dir/console.log" >&2; exit 3; }
+	if [ "$GUEST_STATUS" -eq 3 ]; then
+		declare -F guest_failed > /dev/null && guest_failed "$variant" "$dir" && return
+		echo "$tool: the $name guest failed; see $dir/console.log" >&2
+		exit 3
+	fi
 	[ "$GUEST_STATUS" -le "$max_ok" ] ||
 		{ echo "$tool: tlbbench exited $GUEST_STATUS in the $name guest; see $dir/run.err" >&2; exit 3; }
 	# run-guest.sh probed KVM on the first boot; the later ones need not again.

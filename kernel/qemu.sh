@@ -7,7 +7,9 @@
 # /dev/kvm and then hang. TCG otherwise. The real run then has the whole
 # TIMEOUT; a hung guest is killed after it. Sets QEMU_ACCEL (kvm or tcg) and
 # QEMU_STATUS (124: hung). TLBBENCH_QEMU_ACCEL (kvm or tcg) skips the probe;
-# TLBBENCH_KVM_DEVICE (/dev/kvm) is the device it needs.
+# TLBBENCH_KVM_DEVICE (/dev/kvm) is the device it needs. An oops panics the
+# guest (oops=panic), which stops it at once: a guest whose kernel BUG()s
+# holding a lock would otherwise hang until TIMEOUT.
 # guest_args ARG...: the arguments as one line for guest-init's eval (busybox
 # sh reads the $'...' that printf %q gives a control character).
 guest_args() {
@@ -20,7 +22,7 @@ qemu_run() {
 	local accel=$1 image=$2 initrd=$3 console=$4 smp=$5 seconds=$6
 	shift 6
 	timeout "$seconds" qemu-system-x86_64 -accel "$accel" -smp "$smp" -m 4G -nographic -no-reboot \
-		-kernel "$image" -initrd "$initrd" -append "console=ttyS0 quiet panic=-1 tsc=reliable $*" > "$console" 2>&1
+		-kernel "$image" -initrd "$initrd" -append "console=ttyS0 quiet panic=-1 oops=panic tsc=reliable $*" > "$console" 2>&1
 }
 
 # qemu_accel IMAGE INITRD CONSOLE SMP: prints kvm or tcg; the probe's console

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# The lost-write detector on each test kernel: `tlbbench race` on ext4 on the
-# guest's RAM disk, once with MADV_DONTNEED zaps and once with MAP_FIXED
-# re-maps, each for SECONDS (default 60).
+# tlbbench race on each test kernel, every mode: writeback (ext4 on the
+# guest's RAM disk) and truncate (a memfd), each with MADV_DONTNEED zaps and
+# with MAP_FIXED re-maps, and seal (a memfd), each for SECONDS (default 60).
 # Usage: kernel/race.sh [-smp N] [-t SECONDS] [-o OUTDIR] [VARIANT...]
-# VARIANTs are patches in kernel/patches/ (default: deferred-dirty and
-# deferred-dirty-unsafe); the baseline always runs first. OUTDIR (default
-# results/race-DATE) gets NAME-ZAP/ per run (race.json, dmesg.txt,
-# console.log, guest.json) and summary.txt.
-# Exit: 0 no loss anywhere, 1 loss found on some kernel (see summary.txt),
-# 2 bad input, 3 a kernel did not build or a guest failed.
+# VARIANTs are patches in kernel/patches/ named without .patch, or paths of
+# patch files (default: deferred-dirty, late-dirty-unsafe and
+# no-force-flush-unsafe); the baseline always runs first. OUTDIR (default
+# results/race-DATE) gets NAME-MODE-ZAP/ per run (race.json, dmesg.txt,
+# console.log, guest.json) and summary.txt: each run's verdict beside the one
+# kernel/race-expected.txt gives. A guest that dies (oops=panic) is a row of
+# its own, with the BUG line from its console.
+# Exit: 0 every run as expected, 1 some run not (see summary.txt), 2 bad
+# input, 3 a kernel did not build or a guest failed for another reason.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=harness.sh
@@ -18,24 +21,40 @@ out="results/race-$(date +%Y%m%d-%H%M%S)"
 usage="usage: kernel/race.sh [-smp N] [-t SECONDS] [-o OUTDIR] [VARIANT...]"
 harness_options "$usage" "$@"
 set -- "${OPERANDS[@]}"
-if [ $# -gt 0 ]; then variants=("$@"); else variants=(deferred-dirty deferred-dirty-unsafe); fi
+if [ $# -gt 0 ]; then variants=("$@"); else variants=(deferred-dirty late-dirty-unsafe no-force-flush-unsafe); fi
 harness_prepare "${variants[@]}"
+expected="$here/race-expected.txt"
+summary="$out/summary.txt"
+"$here/race-row.pl" --header > "$summary"
+
+# A guest that panicked on a kernel BUG is a result, not a harness failure.
+died=""
+guest_failed() {
+	died=$(tr -d '\r' < "$2/console.log" | grep -a -m1 -E 'kernel BUG at|BUG: |Oops|WARNING: ')
+	[ -n "$died" ]
+}
+
 worst=0
-printf '%-30s %-6s %12s %8s %6s %8s %7s %10s %8s %s\n' kernel zap writer_rounds faults major zaps syncs mismatches \
-	durable verdict > "$out/summary.txt"
-for name in baseline "${variants[@]}"; do
-	for zap in madv remap; do
-		dir="$out/$name-$zap"
-		echo "== $name, zap $zap: tlbbench race for $seconds s" >&2
-		GUEST_TIMEOUT=$((seconds * 3 + 600)) harness_guest 1 "$name" "$dir" race --dir /scratch --time "$seconds" --zap "$zap"
-		[ "$GUEST_STATUS" -gt "$worst" ] && worst=$GUEST_STATUS
-		perl -MJSON::PP -e 'local $/; open(my $f, "<", $ARGV[0]) or die "$ARGV[0]: $!\n"; my $j = decode_json(<$f>);
-			my $w = ref $j->{kernel_warnings} ? scalar @{ $j->{kernel_warnings} } : "n/s";
-			printf "%-30s %-6s %12s %8s %6s %8s %7s %10s %8s %s (kernel warnings: %s)\n", $j->{kernel}, $j->{zap},
-				$j->{writer_rounds}, $j->{writer_faults}, $j->{writer_major_faults}, $j->{zaps}, $j->{syncs},
-				$j->{mismatches}, $j->{durable} ? "yes" : "NO", $j->{verdict}, $w' "$dir/results/race.json" \
-			>> "$out/summary.txt" || exit 3
+for variant in baseline "${variants[@]}"; do
+	name=$(variant_name "$variant")
+	for run in "writeback madv" "writeback remap" "truncate madv" "truncate remap" "seal remap"; do
+		read -r mode zap <<< "$run"
+		dir="$out/$name-$mode-$zap"
+		args=(race --race "$mode" --time "$seconds")
+		[ "$mode" = writeback ] && args+=(--dir /scratch)
+		[ "$mode" = seal ] || args+=(--zap "$zap")
+		echo "== $name: tlbbench ${args[*]}" >&2
+		died=""
+		GUEST_TIMEOUT=$((seconds * 3 + 300)) harness_guest 1 "$variant" "$dir" "${args[@]}"
+		if [ -n "$died" ]; then
+			"$here/race-row.pl" "$expected" "$name" "$mode" "$zap" --died "$died" >> "$summary"
+		else
+			"$here/race-row.pl" "$expected" "$name" "$mode" "$zap" "$dir/results/race.json" >> "$summary"
+		fi
+		status=$?
+		[ "$status" -gt 1 ] && exit 3
+		[ "$status" -gt "$worst" ] && worst=$status
 	done
 done
-cat "$out/summary.txt"
+cat "$summary"
 exit "$worst"

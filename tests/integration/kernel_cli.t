@@ -18,6 +18,7 @@ my @bad = (
 	[ [ "$k/ab.sh", $config, 'no-such-variant' ], qr/no patch kernel\/patches\/no-such-variant\.patch/ ],
 	[ [ "$k/race.sh", 'no-such-variant' ], qr/no patch kernel\/patches\/no-such-variant\.patch/ ],
 	[ [ "$k/race.sh", '--bogus' ], qr/unknown option '--bogus'/ ],
+	[ [ "$k/race.sh", '/no/such/scratch.patch' ], qr/no patch \/no\/such\/scratch\.patch/ ],
 	[ [ "$k/race.sh", '-smp', '0' ], qr/-smp '0' is not a CPU count/ ],
 	[ [ "$k/race.sh", '-t', '1m' ], qr/-t '1m' is not a number of seconds/ ],
 	[ [ "$k/ab.sh", '-t', '5', $config ], qr/unknown option '-t'/ ],
@@ -82,10 +83,46 @@ for my $case (@json_bad) {
 	is($o, '', "json.pl @$args: no partial output");
 }
 
-# Both patches are in place and carry a commit-message header.
-for my $p (qw(deferred-dirty deferred-dirty-unsafe)) {
+# race-row.pl: a run's verdict beside the expected one, for safe kernels and controls.
+{
+	my $rdir = tempdir(CLEANUP => 1);
+	my $write = sub {
+		my ($name, $json) = @_;
+		open(my $f, '>', "$rdir/$name") or die;
+		print $f $json;
+		close($f);
+		return "$rdir/$name";
+	};
+	my $exp = "$k/race-expected.txt";
+	my $clean = $write->('clean.json', '{"kernel":"6.12.118-baseline","verdict":"nothing found","zaps":5,'
+	    . '"syncs":7,"writer_rounds":9,"mismatches":0,"kernel_warnings":[]}');
+	my $lost = $write->('lost.json', '{"kernel":"6.12.118-no-force-flush-unsafe","verdict":"LOST WRITES",'
+	    . '"zaps":5,"syncs":7,"writer_rounds":9,"mismatches":3,"kernel_warnings":[]}');
+	my @rows = (
+		[ [ 'baseline', 'writeback', 'madv', $clean ], 0, qr/^6\.12\.118-baseline +writeback madv +zaps=5 syncs=7 writer_rounds=9 +0 +0 +nothing found +nothing found +as expected$/ ],
+		[ [ 'deferred-dirty', 'writeback', 'madv', $lost ], 1, qr/LOST WRITES +nothing found +KERNEL FAILS$/ ],
+		[ [ 'no-force-flush-unsafe', 'writeback', 'remap', $lost ], 0, qr/LOST WRITES +LOST WRITES +as expected$/ ],
+		[ [ 'no-force-flush-unsafe', 'writeback', 'remap', $clean ], 1, qr/nothing found +LOST WRITES +DETECTOR FAILURE$/ ],
+		[ [ 'deferred-dirty-v1', 'truncate', 'madv', '--died', 'kernel BUG at mm/filemap.c:154!' ], 0,
+		  qr/guest died: kernel BUG at mm\/filemap\.c:154! +- +- +KERNEL BUG +KERNEL BUG +as expected$/ ],
+		[ [ 'someone-else', 'seal', 'remap', $clean ], 0, qr/nothing found +- +nothing expected$/ ],
+	);
+	for my $row (@rows) {
+		my ($args, $want, $like) = @$row;
+		my ($s, $o, $e) = run_cmd("$k/race-row.pl", $exp, @$args);
+		is($s, $want, "race-row.pl @$args[0..2]: exit $want") or diag($e);
+		like($o =~ s/\n\z//r, $like, "race-row.pl @$args[0..2]: the row");
+	}
+	my ($s, undef, $e) = run_cmd("$k/race-row.pl", $write->('bad.txt', "baseline writeback maybe nothing found\n"),
+				     'baseline', 'writeback', 'madv', $clean);
+	isnt($s, 0, 'race-row.pl: a bad expected line is refused');
+	like($e, qr/bad\.txt:1: want VARIANT MODE safe\|control VERDICT/, 'race-row.pl: says file:line');
+}
+
+# The patches are in place and carry a commit-message header.
+for my $p (qw(deferred-dirty late-dirty-unsafe no-force-flush-unsafe)) {
 	my $text = slurp("$k/patches/$p.patch");
-	like($text, qr/^Subject: \[PATCH\] mm: .+\n\n\S/m, "$p.patch: a Subject line, then the explanation");
+	like($text, qr/^Subject: \[PATCH( v\d+)?\] mm: .+\n\n\S/m, "$p.patch: a Subject line, then the explanation");
 	like($text, qr/^\+\+\+ b\/mm\/memory\.c$/m, "$p.patch changes mm/memory.c");
 }
 done_testing();

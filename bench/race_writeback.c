@@ -1,0 +1,281 @@
+/* tlbbench race --race writeback: the lost-write detector. On a file with
+ * real writeback, a writer thread stores a counter to page 0 and reads it
+ * back, a dirtier keeps the other 511 pages of the page table dirty (so each
+ * zap is long), a zapper zaps the table again and again (MADV_DONTNEED or a
+ * MAP_FIXED re-map), and a forked child loops msync(MS_SYNC) +
+ * posix_fadvise(DONTNEED) on page 0, so writeback cleans and drops the page
+ * while stale TLB entries may still be written through. A kernel that loses
+ * the dirty bit shows a read-back that goes backwards, or a file that after
+ * fsync and a cache drop holds less than the last value read back. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/statfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "race_mode.h"
+#include "../lib/mapping.h"
+#include "../lib/util.h"
+
+struct writeback {
+	struct race_env *env;
+	struct mapping map;
+	atomic_uint_fast64_t acked;   /* last value the writer stored and read back */
+	uint64_t writer_rounds, dirtier_rounds, zaps;
+	/* the writer's page faults: page 0 zapped under it, and re-read from the file after an eviction */
+	long writer_faults, writer_major_faults;
+	uint64_t mismatches, first_expected, first_seen;
+	int zap_errno;
+};
+
+/* The filesystem must write back, or there is no folio_mkclean() to race with. */
+static const char *fs_refusal(const struct statfs *fs)
+{
+	if (fs->f_type == TMPFS_MAGIC)
+		return "is tmpfs, which has no writeback: folio_mkclean() never runs there, so no write can be "
+		       "lost this way. Use ext4 or xfs (a RAM disk or a loop device)";
+	if (fs->f_type == RAMFS_MAGIC)
+		return "is ramfs, which has no writeback. Use ext4 or xfs (a RAM disk or a loop device)";
+	return NULL;
+}
+
+static const char *fs_name(long type)
+{
+	switch (type) {
+	case EXT4_SUPER_MAGIC: return "ext2/3/4";
+	case XFS_SUPER_MAGIC: return "xfs";
+	case BTRFS_SUPER_MAGIC: return "btrfs";
+	default: return "other";
+	}
+}
+
+static const char *writeback_refusal(const struct race_env *env)
+{
+	static char why[512];
+	struct statfs fs;
+	const char *refusal;
+
+	if (!env->dir)
+		return "needs --dir DIR on a filesystem with writeback (ext4, xfs): a memfd has no writeback, so "
+		       "folio_mkclean() never runs there";
+	if (statfs(env->dir, &fs) < 0) {
+		snprintf(why, sizeof(why), ": '%s': %s", env->dir, strerror(errno));
+		return why;
+	}
+	refusal = fs_refusal(&fs);
+	if (refusal)
+		snprintf(why, sizeof(why), ": '%s' %s", env->dir, refusal);
+	return refusal ? why : NULL;
+}
+
+static void *writer(void *arg)
+{
+	struct writeback *w = arg;
+	volatile uint64_t *counter = (volatile uint64_t *)w->map.addr;
+	uint64_t expected = atomic_load(&w->acked);
+	struct rusage usage;
+
+	race_bind(w->env, 0);
+	while (!atomic_load_explicit(&w->env->stop, memory_order_relaxed)) {
+		uint64_t seen = *counter;
+
+		/* Only this thread writes page 0: any other value is a lost store. */
+		if (seen != expected && w->mismatches++ == 0) {
+			w->first_expected = expected;
+			w->first_seen = seen;
+		}
+		*counter = ++expected;
+		if (*counter == expected)
+			atomic_store_explicit(&w->acked, expected, memory_order_relaxed);
+		w->writer_rounds++;
+	}
+	if (getrusage(RUSAGE_THREAD, &usage) == 0) {
+		w->writer_faults = usage.ru_minflt + usage.ru_majflt;
+		w->writer_major_faults = usage.ru_majflt;
+	}
+	return NULL;
+}
+
+static void *dirtier(void *arg)
+{
+	struct writeback *w = arg;
+	volatile char *p = w->map.addr;
+
+	race_bind(w->env, race_last_pu(w->env));
+	while (!atomic_load_explicit(&w->env->stop, memory_order_relaxed)) {
+		for (size_t off = SMALL_PAGE_SIZE; off < w->map.size; off += SMALL_PAGE_SIZE)
+			p[off] = (char)w->dirtier_rounds;
+		w->dirtier_rounds++;
+	}
+	return NULL;
+}
+
+static void *zapper(void *arg)
+{
+	struct writeback *w = arg;
+
+	race_bind(w->env, race_last_pu(w->env));
+	while (!atomic_load_explicit(&w->env->stop, memory_order_relaxed)) {
+		int failed = w->env->zap == ZAP_MADV
+				     ? madvise(w->map.addr, w->map.size, MADV_DONTNEED) < 0
+				     : mmap(w->map.addr, w->map.size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+					    w->map.fd, 0) == MAP_FAILED;
+
+		if (failed) {
+			w->zap_errno = errno;
+			atomic_store(&w->env->stop, true);
+			break;
+		}
+		w->zaps++;
+	}
+	return NULL;
+}
+
+/* The forked child: writeback and eviction of page 0 until the deadline. It
+ * reports its round count through the pipe; exit 3 when a call fails. */
+static void syncer(const struct writeback *w, int pipe_fd)
+{
+	uint64_t start = monotonic_raw_ns(), deadline = start + (uint64_t)(w->env->seconds * 1e9), rounds = 0;
+	const uint64_t stale = 0;
+
+	while (monotonic_raw_ns() < deadline) {
+		/* Every round of the second half: one write may land between the
+		 * writer's load and store and be overwritten unseen. */
+		if (w->env->inject_loss && monotonic_raw_ns() - start > (deadline - start) / 2 &&
+		    pwrite(w->map.fd, &stale, sizeof(stale), 0) != sizeof(stale))
+			_exit(3);
+		if (msync(w->map.addr, SMALL_PAGE_SIZE, MS_SYNC) < 0 ||
+		    posix_fadvise(w->map.fd, 0, SMALL_PAGE_SIZE, POSIX_FADV_DONTNEED) != 0)
+			_exit(3);
+		rounds++;
+	}
+	_exit(write(pipe_fd, &rounds, sizeof(rounds)) == sizeof(rounds) ? 0 : 3);
+}
+
+/* The child's status: 0 when it ran its rounds, -1 with why. */
+static int child_status(pid_t child, char *why, size_t len)
+{
+	int status = 0;
+
+	if (waitpid(child, &status, 0) < 0) {
+		snprintf(why, len, "waitpid of the msync/fadvise child: %s", strerror(errno));
+		return -1;
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFSIGNALED(status))
+		snprintf(why, len, "the msync/fadvise child was killed by signal %d", WTERMSIG(status));
+	else
+		snprintf(why, len, "the msync/fadvise child exited with status %d", WEXITSTATUS(status));
+	return -1;
+}
+
+/* The threads for the budget, beside the child; its round count comes back through the pipe. */
+static int writeback_race(struct writeback *w, uint64_t *syncs, char *why, size_t len)
+{
+	void *(*const fns[])(void *) = { writer, dirtier, zapper };
+	int pipefd[2], started;
+	pid_t child;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0 || (child = fork()) < 0) {
+		snprintf(why, len, "pipe/fork: %s", strerror(errno));
+		return -1;
+	}
+	if (child == 0)
+		syncer(w, pipefd[1]);
+	close(pipefd[1]);
+	started = race_threads(w->env, fns, 3, w, why, len);
+	if (started < 0 || read(pipefd[0], syncs, sizeof(*syncs)) != sizeof(*syncs))
+		*syncs = 0;
+	close(pipefd[0]);
+	if (started < 0) {
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+		return -1;
+	}
+	if (child_status(child, why, len) < 0)
+		return -1;
+	if (w->zap_errno) {
+		snprintf(why, len, "the zapper failed: %s", strerror(w->zap_errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* After the run: unmap (the zap records the dirty bits), fsync, drop the
+ * cache, and read page 0's counter from the file. */
+static int durable_value(struct writeback *w, uint64_t *on_disk, bool *dropped, char *why, size_t len)
+{
+	int drop = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
+
+	munmap(w->map.addr, w->map.size);
+	w->map.addr = NULL;
+	if (fsync(w->map.fd) < 0) {
+		snprintf(why, len, "fsync: %s", strerror(errno));
+		return -1;
+	}
+	posix_fadvise(w->map.fd, 0, 0, POSIX_FADV_DONTNEED);
+	*dropped = drop >= 0 && write(drop, "1", 1) == 1;
+	if (drop >= 0)
+		close(drop);
+	if (pread(w->map.fd, on_disk, sizeof(*on_disk), 0) != sizeof(*on_disk)) {
+		snprintf(why, len, "re-reading the file: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void writeback_json(const struct writeback *w, json_t *res, uint64_t syncs, uint64_t on_disk, bool dropped)
+{
+	struct statfs fs;
+
+	json_object_set_new(res, "filesystem", json_string(statfs(w->env->dir, &fs) == 0 ? fs_name(fs.f_type) : "?"));
+	json_object_update_new(res, json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:b}", "writer_rounds",
+					  (json_int_t)w->writer_rounds, "writer_faults", (json_int_t)w->writer_faults,
+					  "writer_major_faults", (json_int_t)w->writer_major_faults, "dirtier_rounds",
+					  (json_int_t)w->dirtier_rounds, "zaps", (json_int_t)w->zaps, "syncs",
+					  (json_int_t)syncs, "mismatches", (json_int_t)w->mismatches, "acked",
+					  (json_int_t)atomic_load(&w->acked), "on_disk", (json_int_t)on_disk, "durable",
+					  on_disk >= atomic_load(&w->acked), "cache_dropped", dropped));
+	if (w->mismatches)
+		json_object_set_new(res, "first_mismatch", json_pack("{s:I, s:I}", "expected",
+								     (json_int_t)w->first_expected, "seen",
+								     (json_int_t)w->first_seen));
+}
+
+static int writeback_run(struct race_env *env, json_t *res, uint64_t *failures, const char **failure_label,
+			 char *why, size_t len)
+{
+	struct writeback w = { .env = env, .map.fd = -1 };
+	uint64_t syncs = 0, on_disk = 0;
+	bool dropped = false;
+
+	if (mapping_create(&w.map, &(struct mapping_spec){ .backing = BACKING_FILE, .touch = TOUCH_DIRTY,
+			   .dirty_tables = DIRTY_TABLES_NONE, .size = PAGE_TABLE_SPAN, .file_dir = env->dir },
+			   why, len) < 0)
+		return -1;
+	*(volatile uint64_t *)w.map.addr = 0;
+	if (writeback_race(&w, &syncs, why, len) < 0 || durable_value(&w, &on_disk, &dropped, why, len) < 0) {
+		mapping_destroy(&w.map);
+		return -1;
+	}
+	writeback_json(&w, res, syncs, on_disk, dropped);
+	*failures = w.mismatches + (on_disk < atomic_load(&w.acked));
+	*failure_label = "LOST WRITES";
+	mapping_destroy(&w.map);
+	return 0;
+}
+
+const struct race_mode race_writeback = {
+	.name = "writeback",
+	.about = "lost writes: zaps racing msync and cache drops on a file with writeback",
+	.refusal = writeback_refusal,
+	.run = writeback_run,
+};
