@@ -104,7 +104,7 @@ static const struct command {
 	{ "compare", cmd_compare, "compare two result directories; --signoff RULES gives the verdict" },
 	{ "analyze", cmd_analyze, "what the forced flushes cost: dirty against clean shmem, priced by flush_cost" },
 	{ "plot", cmd_plot, "gnuplot plots of a result directory (and of NEW against it)" },
-	{ "race", cmd_race, "lost-write detector: zaps racing writeback on a file with writeback (ext4, xfs)" },
+	{ "race", cmd_race, "race detector: zaps racing writeback (--dir), hole punches or F_SEAL_WRITE" },
 	{ "info", cmd_info, "kernel, CPU, hypervisor, THP, mitigations, and which counters work" },
 	{ "version", cmd_version, "print version and git revision" },
 	{ "help", cmd_help, "this text; 'tlbbench COMMAND --help' for a command's options" },

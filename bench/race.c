@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,6 +38,18 @@ void race_bind(struct race_env *env, int i)
 	pu = hwloc_get_obj_by_type(env->topo.topology, HWLOC_OBJ_PU, (unsigned)i);
 	if (pu && topo_bind_thread(&env->topo, pu->cpuset, why, sizeof(why)) < 0)
 		fprintf(stderr, "tlbbench race: note: %s\n", why);
+}
+
+int race_zap(struct race_env *env, void *addr, size_t size, int fd)
+{
+	int failed = env->zap == ZAP_MADV
+			     ? madvise(addr, size, MADV_DONTNEED) < 0
+			     : mmap(addr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED;
+
+	if (!failed)
+		return 0;
+	atomic_store(&env->stop, true);
+	return errno;
 }
 
 int race_last_pu(const struct race_env *env)

@@ -44,6 +44,9 @@ extern const struct race_mode race_writeback, race_truncate, race_seal;
 
 /* Bind the calling thread to logical PU i (the last PU when there are fewer), if the topology loaded. */
 void race_bind(struct race_env *env, int i);
+/* Zap a shared mapping of fd as env->zap says (MADV_DONTNEED, or MAP_FIXED
+ * over it); 0, or errno (env->stop set). */
+int race_zap(struct race_env *env, void *addr, size_t size, int fd);
 /* Logical index of the last PU (0 without a topology). */
 int race_last_pu(const struct race_env *env);
 /*

@@ -57,21 +57,12 @@ static void *zapper(void *arg)
 	race_bind(t->env, race_last_pu(t->env));
 	while (!atomic_load_explicit(&t->env->stop, memory_order_relaxed)) {
 		uint64_t round = atomic_load(&t->dirtier_rounds);
-		int failed;
 
 		/* One zap per dirtier round, so each zap meets a mapping full of dirty PTEs. */
 		while (atomic_load(&t->dirtier_rounds) == round && !atomic_load(&t->env->stop))
 			;
-		failed = t->env->zap == ZAP_MADV
-				     ? madvise(t->map.addr, t->map.size, MADV_DONTNEED) < 0
-				     : mmap(t->map.addr, t->map.size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
-					    t->map.fd, 0) == MAP_FAILED;
-
-		if (failed) {
-			t->zap_errno = errno;
-			atomic_store(&t->env->stop, true);
+		if ((t->zap_errno = race_zap(t->env, t->map.addr, t->map.size, t->map.fd)))
 			break;
-		}
 		t->zaps++;
 	}
 	return NULL;

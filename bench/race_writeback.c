@@ -122,19 +122,9 @@ static void *zapper(void *arg)
 	struct writeback *w = arg;
 
 	race_bind(w->env, race_last_pu(w->env));
-	while (!atomic_load_explicit(&w->env->stop, memory_order_relaxed)) {
-		int failed = w->env->zap == ZAP_MADV
-				     ? madvise(w->map.addr, w->map.size, MADV_DONTNEED) < 0
-				     : mmap(w->map.addr, w->map.size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
-					    w->map.fd, 0) == MAP_FAILED;
-
-		if (failed) {
-			w->zap_errno = errno;
-			atomic_store(&w->env->stop, true);
-			break;
-		}
+	while (!atomic_load_explicit(&w->env->stop, memory_order_relaxed) &&
+	       !(w->zap_errno = race_zap(w->env, w->map.addr, w->map.size, w->map.fd)))
 		w->zaps++;
-	}
 	return NULL;
 }
 
