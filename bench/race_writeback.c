@@ -1,18 +1,21 @@
 /* tlbbench race --race writeback: the lost-write detector. On a file with
- * real writeback, a writer thread stores a counter to page 0 and reads it
- * back, a dirtier keeps the other 511 pages of the page table dirty (so each
- * zap is long), a zapper zaps the table again and again (MADV_DONTNEED or a
- * MAP_FIXED re-map), and a forked child loops msync(MS_SYNC) +
- * posix_fadvise(DONTNEED) on page 0, so writeback cleans and drops the page
- * while stale TLB entries may still be written through. A kernel that loses
- * the dirty bit shows a read-back that goes backwards, or a file that after
- * fsync and a cache drop holds less than the last value read back. */
+ * real writeback, one page table's worth (512 pages) is mapped shared. A
+ * writer sweeps the pages, in each reading back the value it stored there
+ * last and storing a new, higher one; a zapper zaps the table again and again
+ * (MADV_DONTNEED or a MAP_FIXED re-map); a forked child loops msync(MS_SYNC)
+ * + posix_fadvise(DONTNEED) over the file, so writeback cleans and drops the
+ * pages while stale TLB entries may still be written through. The writer
+ * comes back to a page only a sweep later, so a store that writeback missed
+ * is not re-dirtied by the next fault first: a kernel that loses it shows a
+ * read-back that goes backwards, or a file that after fsync and a cache drop
+ * holds less than the last value stored. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -24,14 +27,16 @@
 #include "../lib/mapping.h"
 #include "../lib/util.h"
 
+#define WB_PAGES (PAGE_TABLE_SPAN / SMALL_PAGE_SIZE)
+
 struct writeback {
 	struct race_env *env;
 	struct mapping map;
-	atomic_uint_fast64_t acked;   /* last value the writer stored and read back */
-	uint64_t writer_rounds, dirtier_rounds, zaps;
-	/* the writer's page faults: page 0 zapped under it, and re-read from the file after an eviction */
+	uint64_t stored[WB_PAGES]; /* the last value the writer stored in each page */
+	uint64_t writer_sweeps, zaps;
+	/* the writer's page faults: pages zapped under it, and re-read from the file after an eviction */
 	long writer_faults, writer_major_faults;
-	uint64_t mismatches, first_expected, first_seen;
+	uint64_t mismatches, first_page, first_expected, first_seen;
 	int zap_errno;
 };
 
@@ -75,44 +80,37 @@ static const char *writeback_refusal(const struct race_env *env)
 	return refusal ? why : NULL;
 }
 
+/* A page's first word: the counter the writer keeps there. */
+static volatile uint64_t *page_word(const struct writeback *w, size_t page)
+{
+	return (volatile uint64_t *)((char *)w->map.addr + page * SMALL_PAGE_SIZE);
+}
+
 static void *writer(void *arg)
 {
 	struct writeback *w = arg;
-	volatile uint64_t *counter = (volatile uint64_t *)w->map.addr;
-	uint64_t expected = atomic_load(&w->acked);
+	uint64_t value = 0;
 	struct rusage usage;
 
 	race_bind(w->env, 0);
 	while (!atomic_load_explicit(&w->env->stop, memory_order_relaxed)) {
-		uint64_t seen = *counter;
+		for (size_t page = 0; page < WB_PAGES; page++) {
+			volatile uint64_t *word = page_word(w, page);
+			uint64_t seen = *word;
 
-		/* Only this thread writes page 0: any other value is a lost store. */
-		if (seen != expected && w->mismatches++ == 0) {
-			w->first_expected = expected;
-			w->first_seen = seen;
+			/* Only this thread writes the pages: any other value is a lost store. */
+			if (seen != w->stored[page] && w->mismatches++ == 0) {
+				w->first_page = page;
+				w->first_expected = w->stored[page];
+				w->first_seen = seen;
+			}
+			*word = w->stored[page] = ++value;
 		}
-		*counter = ++expected;
-		if (*counter == expected)
-			atomic_store_explicit(&w->acked, expected, memory_order_relaxed);
-		w->writer_rounds++;
+		w->writer_sweeps++;
 	}
 	if (getrusage(RUSAGE_THREAD, &usage) == 0) {
 		w->writer_faults = usage.ru_minflt + usage.ru_majflt;
 		w->writer_major_faults = usage.ru_majflt;
-	}
-	return NULL;
-}
-
-static void *dirtier(void *arg)
-{
-	struct writeback *w = arg;
-	volatile char *p = w->map.addr;
-
-	race_bind(w->env, race_last_pu(w->env));
-	while (!atomic_load_explicit(&w->env->stop, memory_order_relaxed)) {
-		for (size_t off = SMALL_PAGE_SIZE; off < w->map.size; off += SMALL_PAGE_SIZE)
-			p[off] = (char)w->dirtier_rounds;
-		w->dirtier_rounds++;
 	}
 	return NULL;
 }
@@ -128,7 +126,7 @@ static void *zapper(void *arg)
 	return NULL;
 }
 
-/* The forked child: writeback and eviction of page 0 until the deadline. It
+/* The forked child: writeback and eviction of the file until the deadline. It
  * reports its round count through the pipe; exit 3 when a call fails. */
 static void syncer(const struct writeback *w, int pipe_fd)
 {
@@ -136,13 +134,13 @@ static void syncer(const struct writeback *w, int pipe_fd)
 	const uint64_t stale = 0;
 
 	while (monotonic_raw_ns() < deadline) {
-		/* Every round of the second half: one write may land between the
-		 * writer's load and store and be overwritten unseen. */
+		/* Every round of the second half: page 0 back to 0; one such write may
+		 * land between the writer's load and store and be overwritten unseen. */
 		if (w->env->inject_loss && monotonic_raw_ns() - start > (deadline - start) / 2 &&
 		    pwrite(w->map.fd, &stale, sizeof(stale), 0) != sizeof(stale))
 			_exit(3);
-		if (msync(w->map.addr, SMALL_PAGE_SIZE, MS_SYNC) < 0 ||
-		    posix_fadvise(w->map.fd, 0, SMALL_PAGE_SIZE, POSIX_FADV_DONTNEED) != 0)
+		if (msync(w->map.addr, w->map.size, MS_SYNC) < 0 ||
+		    posix_fadvise(w->map.fd, 0, (off_t)w->map.size, POSIX_FADV_DONTNEED) != 0)
 			_exit(3);
 		rounds++;
 	}
@@ -170,7 +168,7 @@ static int child_status(pid_t child, char *why, size_t len)
 /* The threads for the budget, beside the child; its round count comes back through the pipe. */
 static int writeback_race(struct writeback *w, uint64_t *syncs, char *why, size_t len)
 {
-	void *(*const fns[])(void *) = { writer, dirtier, zapper };
+	void *(*const fns[])(void *) = { writer, zapper };
 	int pipefd[2], started;
 	pid_t child;
 
@@ -181,7 +179,7 @@ static int writeback_race(struct writeback *w, uint64_t *syncs, char *why, size_
 	if (child == 0)
 		syncer(w, pipefd[1]);
 	close(pipefd[1]);
-	started = race_threads(w->env, fns, 3, w, why, len);
+	started = race_threads(w->env, fns, 2, w, why, len);
 	if (started < 0 || read(pipefd[0], syncs, sizeof(*syncs)) != sizeof(*syncs))
 		*syncs = 0;
 	close(pipefd[0]);
@@ -200,8 +198,9 @@ static int writeback_race(struct writeback *w, uint64_t *syncs, char *why, size_
 }
 
 /* After the run: unmap (the zap records the dirty bits), fsync, drop the
- * cache, and read page 0's counter from the file. */
-static int durable_value(struct writeback *w, uint64_t *on_disk, bool *dropped, char *why, size_t len)
+ * cache, re-read the file and count the pages holding less than was stored. */
+static int durable_check(struct writeback *w, uint64_t *lost, json_t **first_lost, bool *dropped, char *why,
+			 size_t len)
 {
 	int drop = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
 
@@ -215,52 +214,73 @@ static int durable_value(struct writeback *w, uint64_t *on_disk, bool *dropped, 
 	*dropped = drop >= 0 && write(drop, "1", 1) == 1;
 	if (drop >= 0)
 		close(drop);
-	if (pread(w->map.fd, on_disk, sizeof(*on_disk), 0) != sizeof(*on_disk)) {
-		snprintf(why, len, "re-reading the file: %s", strerror(errno));
-		return -1;
+	*lost = 0;
+	*first_lost = NULL;
+	for (size_t page = 0; page < WB_PAGES; page++) {
+		uint64_t on_disk;
+
+		if (pread(w->map.fd, &on_disk, sizeof(on_disk), (off_t)(page * SMALL_PAGE_SIZE)) != sizeof(on_disk)) {
+			snprintf(why, len, "re-reading the file: %s", strerror(errno));
+			return -1;
+		}
+		if (on_disk < w->stored[page] && (*lost)++ == 0)
+			*first_lost = json_pack("{s:I, s:I, s:I}", "page", (json_int_t)page, "stored",
+						(json_int_t)w->stored[page], "on_disk", (json_int_t)on_disk);
 	}
 	return 0;
 }
 
-static void writeback_json(const struct writeback *w, json_t *res, uint64_t syncs, uint64_t on_disk, bool dropped)
+static void writeback_json(const struct writeback *w, json_t *res, uint64_t syncs, uint64_t lost, json_t *first_lost,
+			   bool dropped)
 {
 	struct statfs fs;
 
 	json_object_set_new(res, "filesystem", json_string(statfs(w->env->dir, &fs) == 0 ? fs_name(fs.f_type) : "?"));
-	json_object_update_new(res, json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:b}", "writer_rounds",
-					  (json_int_t)w->writer_rounds, "writer_faults", (json_int_t)w->writer_faults,
-					  "writer_major_faults", (json_int_t)w->writer_major_faults, "dirtier_rounds",
-					  (json_int_t)w->dirtier_rounds, "zaps", (json_int_t)w->zaps, "syncs",
-					  (json_int_t)syncs, "mismatches", (json_int_t)w->mismatches, "acked",
-					  (json_int_t)atomic_load(&w->acked), "on_disk", (json_int_t)on_disk, "durable",
-					  on_disk >= atomic_load(&w->acked), "cache_dropped", dropped));
+	json_object_update_new(res, json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:b}", "pages",
+					      (json_int_t)WB_PAGES, "writer_sweeps", (json_int_t)w->writer_sweeps,
+					      "writer_faults", (json_int_t)w->writer_faults, "writer_major_faults",
+					      (json_int_t)w->writer_major_faults, "zaps", (json_int_t)w->zaps, "syncs",
+					      (json_int_t)syncs, "mismatches", (json_int_t)w->mismatches,
+					      "pages_lost_on_disk", (json_int_t)lost, "durable", lost == 0,
+					      "cache_dropped", dropped));
 	if (w->mismatches)
-		json_object_set_new(res, "first_mismatch", json_pack("{s:I, s:I}", "expected",
-								     (json_int_t)w->first_expected, "seen",
-								     (json_int_t)w->first_seen));
+		json_object_set_new(res, "first_mismatch",
+				    json_pack("{s:I, s:I, s:I}", "page", (json_int_t)w->first_page, "expected",
+					      (json_int_t)w->first_expected, "seen", (json_int_t)w->first_seen));
+	if (first_lost)
+		json_object_set_new(res, "first_lost", first_lost);
 }
 
 static int writeback_run(struct race_env *env, json_t *res, uint64_t *failures, const char **failure_label,
 			 char *why, size_t len)
 {
-	struct writeback w = { .env = env, .map.fd = -1 };
-	uint64_t syncs = 0, on_disk = 0;
+	struct writeback *w = calloc(1, sizeof(*w));
+	uint64_t syncs = 0, lost = 0;
+	json_t *first_lost = NULL;
 	bool dropped = false;
+	int ret = -1;
 
-	if (mapping_create(&w.map, &(struct mapping_spec){ .backing = BACKING_FILE, .touch = TOUCH_DIRTY,
-			   .dirty_tables = DIRTY_TABLES_NONE, .size = PAGE_TABLE_SPAN, .file_dir = env->dir },
-			   why, len) < 0)
-		return -1;
-	*(volatile uint64_t *)w.map.addr = 0;
-	if (writeback_race(&w, &syncs, why, len) < 0 || durable_value(&w, &on_disk, &dropped, why, len) < 0) {
-		mapping_destroy(&w.map);
+	if (!w) {
+		snprintf(why, len, "out of memory");
 		return -1;
 	}
-	writeback_json(&w, res, syncs, on_disk, dropped);
-	*failures = w.mismatches + (on_disk < atomic_load(&w.acked));
-	*failure_label = "LOST WRITES";
-	mapping_destroy(&w.map);
-	return 0;
+	*w = (struct writeback){ .env = env, .map.fd = -1 };
+	if (mapping_create(&w->map, &(struct mapping_spec){ .backing = BACKING_FILE, .touch = TOUCH_DIRTY,
+			   .dirty_tables = DIRTY_TABLES_NONE, .size = PAGE_TABLE_SPAN, .file_dir = env->dir },
+			   why, len) == 0) {
+		for (size_t page = 0; page < WB_PAGES; page++)
+			*page_word(w, page) = 0;
+		if (writeback_race(w, &syncs, why, len) == 0 &&
+		    durable_check(w, &lost, &first_lost, &dropped, why, len) == 0) {
+			writeback_json(w, res, syncs, lost, first_lost, dropped);
+			*failures = w->mismatches + lost;
+			*failure_label = "LOST WRITES";
+			ret = 0;
+		}
+	}
+	mapping_destroy(&w->map);
+	free(w);
+	return ret;
 }
 
 const struct race_mode race_writeback = {

@@ -2,8 +2,8 @@
 # Sourced by kernel/ab.sh and kernel/race.sh: their common options, and a
 # test kernel built and booted with one tlbbench command.
 # harness_options USAGE "$@": sets smp (-smp N, 2), out (-o DIR) and, when
-# USAGE names -t SECONDS, seconds (-t SECONDS); -h prints USAGE. The operands are
-# left in OPERANDS. Bad input: exit 2.
+# USAGE names them, seconds (-t SECONDS) and modes (-m MODES); -h prints
+# USAGE. The operands are left in OPERANDS. Bad input: exit 2.
 # A VARIANT is baseline, a patch kernel/patches/NAME.patch given as NAME, or
 # the path of a patch file elsewhere (a scratch build, named after the file).
 # harness_prepare VARIANT...: exit 2 naming a variant with no patch; builds
@@ -29,6 +29,9 @@ harness_options() {
 		-o) out=${2:?-o needs a directory}; shift 2 ;;
 		-t) [[ "$usage" == *"-t SECONDS"* ]] || break
 			seconds=${2:?-t needs seconds}; shift 2 ;;
+		-m) [[ "$usage" == *"-m MODES"* ]] || break
+			# shellcheck disable=SC2034  # race.sh reads modes
+			modes=${2:?-m needs a list of modes}; shift 2 ;;
 		-h|--help) echo "$usage"; exit 0 ;;
 		*) break ;;
 		esac

@@ -9,7 +9,7 @@ use strict;
 use warnings;
 use JSON::PP;
 
-my $format = "%-28s %-9s %-5s %-34s %8s %8s %-15s %-15s %s\n";
+my $format = "%-28s %-9s %-5s %-50s %8s %8s %-15s %-15s %s\n";
 if (@ARGV && $ARGV[0] eq '--header') {
 	printf $format, qw(kernel mode zap counts failures warnings measured expected result);
 	exit 0;

@@ -2,7 +2,8 @@
 # tlbbench race on each test kernel, every mode: writeback (ext4 on the
 # guest's RAM disk) and truncate (a memfd), each with MADV_DONTNEED zaps and
 # with MAP_FIXED re-maps, and seal (a memfd), each for SECONDS (default 60).
-# Usage: kernel/race.sh [-smp N] [-t SECONDS] [-o OUTDIR] [VARIANT...]
+# Usage: kernel/race.sh [-smp N] [-t SECONDS] [-m MODES] [-o OUTDIR] [VARIANT...]
+# MODES: a comma-separated subset of writeback,truncate,seal (default all).
 # VARIANTs are patches in kernel/patches/ named without .patch, or paths of
 # patch files (default: deferred-dirty, late-dirty-unsafe and
 # no-force-flush-unsafe); the baseline always runs first. OUTDIR (default
@@ -18,8 +19,18 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/harness.sh"
 seconds=60
 out="results/race-$(date +%Y%m%d-%H%M%S)"
-usage="usage: kernel/race.sh [-smp N] [-t SECONDS] [-o OUTDIR] [VARIANT...]"
+modes=writeback,truncate,seal
+usage="usage: kernel/race.sh [-smp N] [-t SECONDS] [-m MODES] [-o OUTDIR] [VARIANT...]"
 harness_options "$usage" "$@"
+runs=()
+IFS=, read -r -a chosen <<< "$modes"
+for mode in "${chosen[@]}"; do
+	case "$mode" in
+	writeback|truncate) runs+=("$mode madv" "$mode remap") ;;
+	seal) runs+=("seal remap") ;;
+	*) echo "race.sh: unknown mode '$mode' in -m (writeback, truncate, seal); $usage" >&2; exit 2 ;;
+	esac
+done
 set -- "${OPERANDS[@]}"
 if [ $# -gt 0 ]; then variants=("$@"); else variants=(deferred-dirty late-dirty-unsafe no-force-flush-unsafe); fi
 harness_prepare "${variants[@]}"
@@ -37,7 +48,7 @@ guest_failed() {
 worst=0
 for variant in baseline "${variants[@]}"; do
 	name=$(variant_name "$variant")
-	for run in "writeback madv" "writeback remap" "truncate madv" "truncate remap" "seal remap"; do
+	for run in "${runs[@]}"; do
 		read -r mode zap <<< "$run"
 		dir="$out/$name-$mode-$zap"
 		args=(race --race "$mode" --time "$seconds")

@@ -88,6 +88,8 @@ static void probe_flushes(struct kernel_model *km, struct kstat *k)
 	km->flush_probes_ran = tables > 0 && shmem > 0;
 	km->tables_in_page_batch = km->flush_probes_ran && tables >= 2;
 	km->shmem_dirty_deferred = km->flush_probes_ran && shmem < 4;
+	/* 4 dirty tables batched: v2 flushes at the VMA end and after freeing the tables (2), v1 once (1). */
+	km->shmem_dirty_flushed_at_vma_end = km->shmem_dirty_deferred && shmem == 2;
 }
 
 void model_probe(struct kernel_model *km, struct kstat *k)
@@ -112,11 +114,13 @@ void model_probe(struct kernel_model *km, struct kstat *k)
 
 json_t *model_json(const struct kernel_model *km)
 {
-	return json_pack("{s:b, s:o, s:o, s:i, s:i}", "madv_dontneed_frees_page_tables", km->dontneed_frees_page_tables,
-			 "page_tables_in_page_batch",
+	return json_pack("{s:b, s:o, s:o, s:o, s:i, s:i}", "madv_dontneed_frees_page_tables",
+			 km->dontneed_frees_page_tables, "page_tables_in_page_batch",
 			 km->flush_probes_ran ? json_boolean(km->tables_in_page_batch) : json_string("not probed"),
 			 "shmem_dirty_deferred",
 			 km->flush_probes_ran ? json_boolean(km->shmem_dirty_deferred) : json_string("not probed"),
+			 "shmem_dirty_flushed_at_vma_end",
+			 km->flush_probes_ran ? json_boolean(km->shmem_dirty_flushed_at_vma_end) : json_string("not probed"),
 			 "mmu_gather_batch_pages", MMU_GATHER_BATCH_PAGES, "mmu_table_batch", MMU_TABLE_BATCH);
 }
 
@@ -128,6 +132,7 @@ struct gather {
 	int batch, used;     /* the active batch (0: on the stack) and its entries */
 	bool delayed_rmap;   /* a dirty shared PTE since the last flush */
 	bool pending;        /* PTEs cleared since the last flush */
+	bool dirty_batched;  /* dirty shmem PTEs batched, not force-flushed, since the last flush */
 	long gathered;       /* pages in the batch */
 	long flushes;
 };
@@ -137,7 +142,7 @@ static void gather_flush(struct gather *g)
 	g->flushes++;
 	g->batch = g->used = 0;
 	g->gathered = 0;
-	g->delayed_rmap = g->pending = false;
+	g->delayed_rmap = g->pending = g->dirty_batched = false;
 }
 
 /* One page cleared; true when the batch filled and was flushed. */
@@ -159,18 +164,22 @@ static bool gather_page(struct gather *g, bool gathered, bool dirty_shared)
 	return false;
 }
 
-/* Zap one page table: a dirty shared PTE forces a flush before the page-table
- * lock is dropped, unless a full batch already flushed after it. */
-static void zap_table(struct gather *g, long pages, bool gathered, bool all_dirty, bool first_dirty)
+/* Zap one page table of a file or shmem mapping (dirty PTEs: all, or the
+ * first only): a dirty PTE forces a flush before the page-table lock is
+ * dropped (forces), unless a full batch already flushed after it, or is
+ * batched (deferred-dirty). */
+static void zap_table(struct gather *g, long pages, bool gathered, bool all_dirty, bool first_dirty, bool forces)
 {
 	bool force = false;
 
 	for (long i = 0; i < pages; i++) {
 		bool dirty = all_dirty || (first_dirty && i == 0);
 
-		force |= dirty;
-		if (gather_page(g, gathered, dirty))
+		force |= dirty && forces;
+		if (gather_page(g, gathered, dirty && forces))
 			force = false;
+		else if (dirty && !forces)
+			g->dirty_batched = true;
 	}
 	if (force)
 		gather_flush(g);
@@ -181,7 +190,8 @@ long model_flushes(const struct kernel_model *km, const char *op, enum backing b
 {
 	long pages = (long)(size / SMALL_PAGE_SIZE), tables = (long)page_tables_of(size);
 	bool unmap = strcmp(op, "munmap") == 0;
-	bool shared = b == BACKING_FILE || (b == BACKING_SHMEM && !km->shmem_dirty_deferred);
+	bool file_backed = b == BACKING_FILE || b == BACKING_SHMEM;
+	bool forces = b == BACKING_FILE || !km->shmem_dirty_deferred;
 	bool zero_page = t == TOUCH_CLEAN && b == BACKING_ANON;
 	bool dose = dirty_tables != DIRTY_TABLES_NONE;
 	struct gather g = { 0 };
@@ -200,9 +210,12 @@ long model_flushes(const struct kernel_model *km, const char *op, enum backing b
 		long in_table = pages - tb * (long)(PAGE_TABLE_SPAN / SMALL_PAGE_SIZE);
 
 		in_table = in_table < 512 ? in_table : 512;
-		zap_table(&g, in_table, !zero_page, shared && t == TOUCH_DIRTY && !dose,
-			  shared && dose && dose_table_dirty((size_t)tb, (size_t)tables, dirty_tables));
+		zap_table(&g, in_table, !zero_page, file_backed && t == TOUCH_DIRTY && !dose,
+			  file_backed && dose && dose_table_dirty((size_t)tb, (size_t)tables, dirty_tables), forces);
 	}
+	/* deferred-dirty v2 flushes batched dirty shmem PTEs at the end of the VMA. */
+	if (km->shmem_dirty_flushed_at_vma_end && g.dirty_batched)
+		gather_flush(&g);
 	zap = g.flushes;
 	/* munmap frees the page tables after the zap, then flushes once more at
 	 * the end. In the page batch they join the pages still gathered; a full

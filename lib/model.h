@@ -29,10 +29,13 @@ struct kernel_model {
 	 * without MMU_GATHER_TABLE_FREE, as in a tinyconfig kernel), not into
 	 * a 509-entry table batch. */
 	bool tables_in_page_batch;
-	/* Dirty shmem PTEs are zapped without a forced flush: the dirty bit is
-	 * set after the batched flush (kernel/patches/deferred-dirty.patch). */
+	/* Dirty shmem PTEs are zapped without a forced flush
+	 * (kernel/patches/deferred-dirty.patch). */
 	bool shmem_dirty_deferred;
-	/* The two above were counted with the tracepoint; else mainline's
+	/* ... and flushed at the end of the VMA (v2, before free_pgtables()
+	 * unlinks it): munmap flushes once more than anon does. */
+	bool shmem_dirty_flushed_at_vma_end;
+	/* The probes above were counted with the tracepoint; else mainline's
 	 * paravirt x86 is assumed. */
 	bool flush_probes_ran;
 };

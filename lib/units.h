@@ -4,6 +4,7 @@
 
 #define SMALL_PAGE_SIZE 4096ul       /* x86-64 base page */
 #define PAGE_TABLE_SPAN (2ul << 20) /* bytes one x86-64 page table maps */
-#define GIB (1024.0 * 1024 * 1024)  /* bytes, as a double: rates are per GiB */
+#define MIB (1ul << 20)
+#define GIB (1ul << 30)             /* rates are per GiB: divide a (double) by it */
 
 #endif

@@ -21,6 +21,8 @@ my @bad = (
 	[ [ "$k/race.sh", '/no/such/scratch.patch' ], qr/no patch \/no\/such\/scratch\.patch/ ],
 	[ [ "$k/race.sh", '-smp', '0' ], qr/-smp '0' is not a CPU count/ ],
 	[ [ "$k/race.sh", '-t', '1m' ], qr/-t '1m' is not a number of seconds/ ],
+	[ [ "$k/race.sh", '-m', 'writeback,exit' ], qr/unknown mode 'exit' in -m/ ],
+	[ [ "$k/ab.sh", '-m', 'seal', $config ], qr/unknown option '-m'/ ],
 	[ [ "$k/ab.sh", '-t', '5', $config ], qr/unknown option '-t'/ ],
 	[ [ "$k/ab.sh", '-smp', 'two', $config ], qr/-smp 'two' is not a CPU count/ ],
 	[ [ "$k/run-guest.sh", '/no/bzImage', '/tmp/out', 'version' ], qr/no kernel image '\/no\/bzImage'/ ],

@@ -10,8 +10,6 @@
 #include "mapping.h"
 
 #define KB 1024ull
-#define MIB (1ull << 20)
-#define GIB (1ull << 30)
 
 /* A heap, a 1 GiB dirty memfd and a 2 MiB THP region, as /proc/self/smaps shows them. */
 static const char smaps[] =
