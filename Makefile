@@ -175,8 +175,9 @@ ab: kernel-deps
 
 # tlbbench race (writeback, truncate, seal) on baseline, deferred-dirty and the two unsafe controls.
 RACE_SECONDS ?= 60
+RACE_SMP ?= 4
 race-kernels: kernel-deps
-	kernel/race.sh -smp $(AB_SMP) -t $(RACE_SECONDS) -o results/race
+	kernel/race.sh -smp $(RACE_SMP) -t $(RACE_SECONDS) -o results/race
 
 clean:
 	rm -rf build tlbbench

@@ -133,6 +133,13 @@ static void syncer(const struct writeback *w, int pipe_fd)
 	uint64_t start = monotonic_raw_ns(), deadline = start + (uint64_t)(w->env->seconds * 1e9), rounds = 0;
 	const uint64_t stale = 0;
 
+	/* A PU of its own when there are three: a lost write needs the writer
+	 * storing through a stale TLB entry while writeback runs elsewhere and the
+	 * zapper is still inside its zap (a switch to this process on the
+	 * writer's PU may flush the writer's TLB entries). */
+	if (race_last_pu(w->env) >= 2)
+		race_bind(w->env, 1);
+
 	while (monotonic_raw_ns() < deadline) {
 		/* Every round of the second half: page 0 back to 0; one such write may
 		 * land between the writer's load and store and be overwritten unseen. */

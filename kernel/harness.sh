@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Sourced by kernel/ab.sh and kernel/race.sh: their common options, and a
 # test kernel built and booted with one tlbbench command.
-# harness_options USAGE "$@": sets smp (-smp N, 2), out (-o DIR) and, when
+# harness_options USAGE "$@": sets smp (-smp N; 2 unless the caller set it), out (-o DIR) and, when
 # USAGE names them, seconds (-t SECONDS) and modes (-m MODES); -h prints
 # USAGE. The operands are left in OPERANDS. Bad input: exit 2.
 # A VARIANT is baseline, a patch kernel/patches/NAME.patch given as NAME, or
@@ -22,7 +22,7 @@ tool=$(basename "$0")
 harness_options() {
 	local usage=$1
 	shift
-	smp=2
+	smp=${smp:-2}
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		-smp) smp=${2:?-smp needs a number}; shift 2 ;;

@@ -34,7 +34,7 @@ if ($source eq '--died') {
 } else {
 	open(my $in, '<', $source) or die "$source: $!\n";
 	my $r = decode_json(do { local $/; <$in> });
-	my %counts = (writeback => [qw(zaps syncs writer_rounds)], truncate => [qw(zaps punches dirtier_rounds)],
+	my %counts = (writeback => [qw(zaps syncs writer_sweeps)], truncate => [qw(zaps punches dirtier_rounds)],
 		      seal => [qw(rounds seal_busy writer_passes)]);
 	$kernel = $r->{kernel};
 	$counts = join(' ', map { "$_=" . ($r->{$_} // '?') } @{ $counts{$mode} // [] });

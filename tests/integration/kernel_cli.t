@@ -97,11 +97,11 @@ for my $case (@json_bad) {
 	};
 	my $exp = "$k/race-expected.txt";
 	my $clean = $write->('clean.json', '{"kernel":"6.12.118-baseline","verdict":"nothing found","zaps":5,'
-	    . '"syncs":7,"writer_rounds":9,"mismatches":0,"kernel_warnings":[]}');
+	    . '"syncs":7,"writer_sweeps":9,"mismatches":0,"kernel_warnings":[]}');
 	my $lost = $write->('lost.json', '{"kernel":"6.12.118-no-force-flush-unsafe","verdict":"LOST WRITES",'
-	    . '"zaps":5,"syncs":7,"writer_rounds":9,"mismatches":3,"kernel_warnings":[]}');
+	    . '"zaps":5,"syncs":7,"writer_sweeps":9,"mismatches":3,"kernel_warnings":[]}');
 	my @rows = (
-		[ [ 'baseline', 'writeback', 'madv', $clean ], 0, qr/^6\.12\.118-baseline +writeback madv +zaps=5 syncs=7 writer_rounds=9 +0 +0 +nothing found +nothing found +as expected$/ ],
+		[ [ 'baseline', 'writeback', 'madv', $clean ], 0, qr/^6\.12\.118-baseline +writeback madv +zaps=5 syncs=7 writer_sweeps=9 +0 +0 +nothing found +nothing found +as expected$/ ],
 		[ [ 'deferred-dirty', 'writeback', 'madv', $lost ], 1, qr/LOST WRITES +nothing found +KERNEL FAILS$/ ],
 		[ [ 'no-force-flush-unsafe', 'writeback', 'remap', $lost ], 0, qr/LOST WRITES +LOST WRITES +as expected$/ ],
 		[ [ 'no-force-flush-unsafe', 'writeback', 'remap', $clean ], 1, qr/nothing found +LOST WRITES +DETECTOR FAILURE$/ ],
