@@ -30,6 +30,7 @@ struct seal_race {
 	char *addr;
 	atomic_int fd;
 	atomic_int state;
+	atomic_bool sealer_gone; /* then nobody else uses the round's memfd */
 	atomic_uint_fast64_t writer_passes;
 	char *sealed, *later; /* the file as the sealer saw it, and after the unmap */
 	uint64_t rounds, seal_busy, violations, first_offset, first_sealed, first_later;
@@ -66,31 +67,38 @@ static void *writer(void *arg)
 	return NULL;
 }
 
-/* Retry F_SEAL_WRITE until it holds, then copy the sealed file. */
+/* Retry F_SEAL_WRITE until it holds, then copy the sealed file. The sealer
+ * alone takes a round out of SEAL_ARMED (done, failed, or given up at the
+ * stop) while it runs, so the zapper never closes the memfd under it. */
 static void *sealer(void *arg)
 {
 	struct seal_race *s = arg;
 
 	race_bind(s->env, race_last_pu(s->env) > 1 ? 1 : 0);
-	while (!atomic_load_explicit(&s->env->stop, memory_order_relaxed)) {
+	for (;;) {
 		int fd;
 
 		if (atomic_load(&s->state) != SEAL_ARMED) {
+			if (atomic_load(&s->env->stop))
+				break;
 			sched_yield(); /* the writer may share this PU */
 			continue;
 		}
 		fd = atomic_load(&s->fd);
-		if (fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE) < 0) {
-			if (errno != EBUSY)
-				fail_with(s, "fcntl(F_ADD_SEALS)");
+		if (fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE) == 0) {
+			if (pread(fd, s->sealed, SEAL_SIZE, 0) != (ssize_t)SEAL_SIZE)
+				fail_with(s, "pread of the sealed memfd");
+			else
+				atomic_store(&s->state, SEAL_DONE);
+		} else if (errno != EBUSY) {
+			fail_with(s, "fcntl(F_ADD_SEALS)");
+		} else {
 			s->seal_busy++;
-			continue;
+			if (atomic_load(&s->env->stop))
+				atomic_store(&s->state, SEAL_IDLE);
 		}
-		if (pread(fd, s->sealed, SEAL_SIZE, 0) != (ssize_t)SEAL_SIZE)
-			fail_with(s, "pread of the sealed memfd");
-		else
-			atomic_store(&s->state, SEAL_DONE);
 	}
+	atomic_store(&s->sealer_gone, true);
 	return NULL;
 }
 
@@ -125,13 +133,20 @@ static int seal_round(struct seal_race *s)
 	passes = atomic_load(&s->writer_passes);
 	while (atomic_load(&s->writer_passes) < passes + 2 && !atomic_load(&s->env->stop))
 		;
+	if (atomic_load(&s->env->stop))
+		return close(fd), 0;
 	atomic_store(&s->fd, fd);
 	atomic_store(&s->state, SEAL_ARMED);
 	if (mmap(s->addr, SEAL_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
-	    MAP_FAILED)
-		return fail_with(s, "mmap MAP_FIXED over the memfd"), close(fd), -1;
-	while (atomic_load(&s->state) == SEAL_ARMED && !atomic_load(&s->env->stop))
+	    MAP_FAILED) {
+		s->failed_call = "mmap MAP_FIXED over the memfd";
+		s->errno_seen = errno;
+		atomic_store(&s->env->stop, true); /* the sealer gives the round up */
+	}
+	while (atomic_load(&s->state) == SEAL_ARMED && !atomic_load(&s->sealer_gone))
 		;
+	if (s->failed_call)
+		return close(fd), -1;
 	if (atomic_load(&s->state) == SEAL_DONE) {
 		if (pread(fd, s->later, SEAL_SIZE, 0) != (ssize_t)SEAL_SIZE)
 			return fail_with(s, "pread after the unmap"), close(fd), -1;
