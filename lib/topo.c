@@ -153,10 +153,10 @@ static int parse_pu_number(const char *s, char **end, unsigned *value)
 	return 0;
 }
 
-/* A PU list being parsed: grown as items come, up to PLACEMENT_MAX_PUS. */
+/* A PU list being parsed, in room for PLACEMENT_MAX_PUS (shrunk to fit once parsed). */
 struct pu_list {
 	unsigned *pu;
-	int n, cap;
+	int n;
 };
 
 /* Append PUs a..b; -1 with why on a duplicate or on too many PUs. */
@@ -165,17 +165,6 @@ static int add_pu_range(struct pu_list *l, unsigned a, unsigned b, const char *t
 	if (b - a >= (unsigned)(PLACEMENT_MAX_PUS - l->n)) {
 		snprintf(why, len, "bad placement '%s': more than %d PUs", text, PLACEMENT_MAX_PUS);
 		return -1;
-	}
-	if (l->n + (int)(b - a) + 1 > l->cap) {
-		int cap = l->n + (int)(b - a) + 1 > 2 * l->cap ? l->n + (int)(b - a) + 1 : 2 * l->cap;
-		unsigned *grown = realloc(l->pu, sizeof(*grown) * (size_t)cap);
-
-		if (!grown) {
-			snprintf(why, len, "placement '%s': out of memory", text);
-			return -1;
-		}
-		l->pu = grown;
-		l->cap = cap;
 	}
 	for (unsigned pu = a; pu <= b; pu++) {
 		for (int i = 0; i < l->n; i++) {
@@ -195,10 +184,14 @@ static int parse_pu_list(const char *s, struct pu_list *l, const char *text, cha
 	char *end;
 	unsigned a, b;
 
-	*l = (struct pu_list){ 0 };
+	*l = (struct pu_list){ .pu = malloc(sizeof(unsigned) * PLACEMENT_MAX_PUS) };
+	if (!l->pu) {
+		snprintf(why, len, "placement '%s': out of memory", text);
+		return -1;
+	}
 	if (!*s) {
 		snprintf(why, len, "bad placement '%s': empty PU list", text);
-		return -1;
+		goto fail;
 	}
 	do {
 		if (parse_pu_number(s, &end, &a) < 0)
@@ -216,6 +209,7 @@ static int parse_pu_list(const char *s, struct pu_list *l, const char *text, cha
 			goto fail;
 		s = end + 1;
 	} while (*end);
+	l->pu = realloc(l->pu, sizeof(unsigned) * (size_t)l->n) ?: l->pu;
 	return 0;
 bad:
 	snprintf(why, len, "bad placement '%s': '%.*s' is not a PU number or range a-b",
