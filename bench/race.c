@@ -59,11 +59,11 @@ int race_last_pu(const struct race_env *env)
 
 int race_threads(struct race_env *env, void *(*const fns[])(void *), int n, void *arg, char *why, size_t len)
 {
-	pthread_t threads[8];
+	pthread_t threads[RACE_MAX_THREADS];
 	uint64_t deadline = monotonic_raw_ns() + (uint64_t)(env->seconds * 1e9);
-	int started = 0, err = 0;
+	int started = 0, err = n > RACE_MAX_THREADS ? E2BIG : 0;
 
-	while (started < n && started < 8 && !(err = pthread_create(&threads[started], NULL, fns[started], arg)))
+	while (!err && started < n && !(err = pthread_create(&threads[started], NULL, fns[started], arg)))
 		started++;
 	if (err)
 		snprintf(why, len, "pthread_create: %s", strerror(err));
@@ -113,8 +113,8 @@ static json_t *kmsg_warnings(int fd)
 		end = strchr(text, '\n');
 		if (end)
 			*end = '\0';
-		if ((strstr(text, "WARNING") || strstr(text, "BUG") || strstr(text, "Oops") || strstr(text, "EXT4-fs error") ||
-		     strstr(text, "ext4_dirty_folio")) &&
+		if ((strstr(text, "WARNING") || strstr(text, "BUG") || strstr(text, "Oops") ||
+		     strstr(text, "EXT4-fs error") || strstr(text, "ext4_dirty_folio")) &&
 		    json_array_size(lines) < RACE_WARNINGS_KEPT)
 			json_array_append_new(lines, json_string(text));
 	}
@@ -221,7 +221,7 @@ static void parse_opts(int argc, char **argv, struct race_opts *o, struct race_e
 		die_bad_input("race: --race seal always re-maps (MAP_FIXED); --zap is for writeback and truncate");
 }
 
-/* The verdict: the mode's own failures first, then what the kernel said. */
+/* What went wrong: the mode's own failures first, then what the kernel said; NULL for nothing. */
 static const char *verdict(uint64_t failures, const char *failure_label, const json_t *warnings, bool tainted)
 {
 	size_t i;
@@ -234,7 +234,7 @@ static const char *verdict(uint64_t failures, const char *failure_label, const j
 			return "KERNEL BUG";
 	if (json_array_size(warnings) || tainted)
 		return "KERNEL WARNINGS";
-	return "nothing found";
+	return NULL;
 }
 
 static void print_summary(const json_t *res)
@@ -256,10 +256,10 @@ int cmd_race(int argc, char **argv)
 	struct race_env env = { 0 };
 	struct utsname u;
 	char why[512], path[4096];
-	const char *failure_label = "FAILED";
+	const char *failure_label = "FAILED", *found;
 	uint64_t failures = 0;
 	long taint_before, taint_after;
-	bool tainted, failed;
+	bool tainted;
 	int kmsg;
 	json_t *res, *warnings;
 
@@ -288,10 +288,8 @@ int cmd_race(int argc, char **argv)
 	json_object_set_new(res, "taint", taint_before < 0 || taint_after < 0 ? json_string("not supported")
 					  : json_pack("{s:I, s:I}", "before", (json_int_t)taint_before, "after",
 						      (json_int_t)taint_after));
-	json_object_set_new(res, "verdict",
-			    json_string(verdict(failures, failure_label, json_is_array(warnings) ? warnings : NULL,
-						tainted)));
-	failed = strcmp(json_string_value(json_object_get(res, "verdict")), "nothing found") != 0;
+	found = verdict(failures, failure_label, json_is_array(warnings) ? warnings : NULL, tainted);
+	json_object_set_new(res, "verdict", json_string(found ? found : "nothing found"));
 	print_summary(res);
 	snprintf(path, sizeof(path), "%s/race.json", o.out_dir);
 	if (json_dump_file(res, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6)) < 0)
@@ -299,5 +297,5 @@ int cmd_race(int argc, char **argv)
 	json_decref(res);
 	if (env.have_topo)
 		topo_destroy(&env.topo);
-	return failed ? 1 : 0;
+	return found ? 1 : 0;
 }

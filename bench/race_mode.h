@@ -26,14 +26,14 @@ struct race_env {
 };
 
 struct race_mode {
-	const char *name;  /* --race NAME */
-	const char *about; /* one line for --help */
+	const char *name; /* --race NAME */
 	/* Why this mode means nothing with env's backing (dir or memfd), or NULL. */
 	const char *(*refusal)(const struct race_env *env);
 	/*
 	 * Run for env->seconds, adding the mode's counts to res. *failures:
-	 * what the mode itself found wrong (lost writes, seal violations);
-	 * *failure_label names them for the verdict. -1 with why when the run
+	 * what the mode itself found wrong (lost writes, seal violations),
+	 * left 0 by a mode that has nothing of its own to find; *failure_label
+	 * names them for the verdict. -1 with why when the run
 	 * itself failed (a thread, a call, the file).
 	 */
 	int (*run)(struct race_env *env, json_t *res, uint64_t *failures, const char **failure_label, char *why,
@@ -49,8 +49,9 @@ void race_bind(struct race_env *env, int i);
 int race_zap(struct race_env *env, void *addr, size_t size, int fd);
 /* Logical index of the last PU (0 without a topology). */
 int race_last_pu(const struct race_env *env);
+#define RACE_MAX_THREADS 8
 /*
- * Start n threads fns[i](arg), wait env->seconds (or until one of them
+ * Start n (at most RACE_MAX_THREADS) threads fns[i](arg), wait env->seconds (or until one of them
  * sets env->stop), set env->stop and join them. -1 with why if one could
  * not be started (those started are joined).
  */

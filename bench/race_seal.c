@@ -211,7 +211,6 @@ static int seal_run(struct race_env *env, json_t *res, uint64_t *failures, const
 
 const struct race_mode race_seal = {
 	.name = "seal",
-	.about = "F_SEAL_WRITE racing the unmap of a memfd that is being written",
 	.refusal = seal_refusal,
 	.run = seal_run,
 };

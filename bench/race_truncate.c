@@ -103,8 +103,9 @@ static int truncate_run(struct race_env *env, json_t *res, uint64_t *failures, c
 				     .file_dir = env->dir };
 	int ret;
 
-	*failures = 0;
-	*failure_label = "KERNEL BUG";
+	/* Nothing of its own to count as failures: the kernel log and taint decide. */
+	(void)failures;
+	(void)failure_label;
 	if (mapping_create(&t.map, &spec, why, len) < 0)
 		return -1;
 	ret = race_threads(env, fns, 3, &t, why, len);
@@ -125,7 +126,6 @@ static int truncate_run(struct race_env *env, json_t *res, uint64_t *failures, c
 
 const struct race_mode race_truncate = {
 	.name = "truncate",
-	.about = "hole punches and refills racing the zaps of a memfd (or file) mapping",
 	.refusal = truncate_refusal,
 	.run = truncate_run,
 };

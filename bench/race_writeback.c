@@ -71,12 +71,12 @@ static const char *writeback_refusal(const struct race_env *env)
 		return "needs --dir DIR on a filesystem with writeback (ext4, xfs): a memfd has no writeback, so "
 		       "folio_mkclean() never runs there";
 	if (statfs(env->dir, &fs) < 0) {
-		snprintf(why, sizeof(why), ": '%s': %s", env->dir, strerror(errno));
+		snprintf(why, sizeof(why), "cannot use --dir '%s': %s", env->dir, strerror(errno));
 		return why;
 	}
 	refusal = fs_refusal(&fs);
 	if (refusal)
-		snprintf(why, sizeof(why), ": '%s' %s", env->dir, refusal);
+		snprintf(why, sizeof(why), "needs a filesystem with writeback: '%s' %s", env->dir, refusal);
 	return refusal ? why : NULL;
 }
 
@@ -271,7 +271,8 @@ static int writeback_run(struct race_env *env, json_t *res, uint64_t *failures, 
 		snprintf(why, len, "out of memory");
 		return -1;
 	}
-	*w = (struct writeback){ .env = env, .map.fd = -1 };
+	w->env = env;
+	w->map.fd = -1;
 	if (mapping_create(&w->map, &(struct mapping_spec){ .backing = BACKING_FILE, .touch = TOUCH_DIRTY,
 			   .dirty_tables = DIRTY_TABLES_NONE, .size = PAGE_TABLE_SPAN, .file_dir = env->dir },
 			   why, len) == 0) {
@@ -283,6 +284,8 @@ static int writeback_run(struct race_env *env, json_t *res, uint64_t *failures, 
 			*failures = w->mismatches + lost;
 			*failure_label = "LOST WRITES";
 			ret = 0;
+		} else {
+			json_decref(first_lost);
 		}
 	}
 	mapping_destroy(&w->map);
@@ -292,7 +295,6 @@ static int writeback_run(struct race_env *env, json_t *res, uint64_t *failures, 
 
 const struct race_mode race_writeback = {
 	.name = "writeback",
-	.about = "lost writes: zaps racing msync and cache drops on a file with writeback",
 	.refusal = writeback_refusal,
 	.run = writeback_run,
 };

@@ -43,7 +43,6 @@ summary="$out/summary.txt"
 "$here/race-row.pl" --header > "$summary"
 
 # A guest that panicked on a kernel BUG is a result, not a harness failure.
-died=""
 guest_failed() {
 	died=$(tr -d '\r' < "$2/console.log" | grep -a -m1 -E 'kernel BUG at|BUG: |Oops|WARNING: ')
 	[ -n "$died" ]
