@@ -21,7 +21,7 @@ TLBBENCH_BIN ?= tlbbench
 
 BENCH_ARGS ?= -c configs/quick.ini $(BENCH_SIZE)
 
-.PHONY: all deps bench plots test test-under-load check fuzz fuzz-build fuzz-replay test-kernel kernel-deps ab race-kernels unit integration clean FORCE
+.PHONY: all deps bench plots test test-under-load check fuzz fuzz-build fuzz-replay test-kernel kernel-deps ab race-kernels scale unit integration clean FORCE
 
 all: $(TLBBENCH_BIN)
 
@@ -178,6 +178,11 @@ RACE_SECONDS ?= 60
 RACE_SMP ?= 4
 race-kernels: kernel-deps
 	kernel/race.sh -smp $(RACE_SMP) -t $(RACE_SECONDS) -o results/race
+
+# Flushes and IPIs at 1..16 CPUs: baseline and deferred-dirty guests of SCALE_SMP CPUs (counts exact, times emulated).
+SCALE_SMP ?= 8,16
+scale: kernel-deps
+	kernel/scale.sh -smp $(SCALE_SMP) -o results/scale
 
 clean:
 	rm -rf build tlbbench

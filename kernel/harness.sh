@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Sourced by kernel/ab.sh and kernel/race.sh: their common options, and a
 # test kernel built and booted with one tlbbench command.
-# harness_options USAGE "$@": sets smp (-smp N; 2 unless the caller set it), out (-o DIR) and, when
+# harness_options USAGE "$@": sets smp (-smp N, or a comma-separated list when USAGE
+# says -smp LIST; 2 unless the caller set it), out (-o DIR) and, when
 # USAGE names them, seconds (-t SECONDS) and modes (-m MODES); -h prints
 # USAGE. The operands are left in OPERANDS. Bad input: exit 2.
 # A VARIANT is baseline, a patch kernel/patches/NAME.patch given as NAME, or
@@ -37,7 +38,11 @@ harness_options() {
 		esac
 	done
 	[[ "${1:-}" != -* ]] || { echo "$tool: unknown option '$1'; $usage" >&2; exit 2; }
-	[[ "$smp" =~ ^[1-9][0-9]*$ ]] || { echo "$tool: -smp '$smp' is not a CPU count; $usage" >&2; exit 2; }
+	if [[ "$usage" == *"-smp LIST"* ]]; then
+		[[ "$smp" =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || { echo "$tool: -smp '$smp' is not a list of CPU counts; $usage" >&2; exit 2; }
+	else
+		[[ "$smp" =~ ^[1-9][0-9]*$ ]] || { echo "$tool: -smp '$smp' is not a CPU count; $usage" >&2; exit 2; }
+	fi
 	[[ "${seconds:-1}" =~ ^[1-9][0-9]*$ ]] || { echo "$tool: -t '$seconds' is not a number of seconds; $usage" >&2; exit 2; }
 	# shellcheck disable=SC2034  # the caller reads OPERANDS
 	OPERANDS=("$@")

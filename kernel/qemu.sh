@@ -18,10 +18,13 @@ guest_args() {
 }
 
 # qemu_run ACCEL IMAGE INITRD CONSOLE SMP TIMEOUT [KERNEL-ARG...]
+# Under KVM the guest gets the host's CPU model (-cpu host): its TLB (PCID,
+# INVPCID, INVLPGB) is what a timed A/B measures. TCG emulates its own model.
 qemu_run() {
-	local accel=$1 image=$2 initrd=$3 console=$4 smp=$5 seconds=$6
+	local accel=$1 image=$2 initrd=$3 console=$4 smp=$5 seconds=$6 cpu=()
 	shift 6
-	timeout "$seconds" qemu-system-x86_64 -accel "$accel" -smp "$smp" -m 4G -nographic -no-reboot \
+	[ "$accel" = kvm ] && cpu=(-cpu host)
+	timeout "$seconds" qemu-system-x86_64 -accel "$accel" "${cpu[@]}" -smp "$smp" -m 4G -nographic -no-reboot \
 		-kernel "$image" -initrd "$initrd" -append "console=ttyS0 quiet panic=-1 oops=panic tsc=reliable $*" > "$console" 2>&1
 }
 

@@ -26,6 +26,7 @@ sub script {
 script("$root/bin/qemu-system-x86_64", <<'FAKE');
 #!/bin/bash
 accel= append=
+echo "argv $*" >> "$FAKE_LOG.argv"
 while [ $# -gt 0 ]; do
 	case "$1" in -accel) accel=$2; shift ;; -append) append=$2; shift ;; esac
 	shift
@@ -62,6 +63,7 @@ sub boot {
 	my ($accel, $qemu_status) = split ' ', $out;
 	return ($accel, $qemu_status, slurp("$dir/log"), $dir);
 }
+my $append = 'console=ttyS0 quiet panic=-1 oops=panic tsc=reliable';
 
 my ($accel, $status, $log, $dir) = boot(FAKE_KVM => 'works');
 is($accel, 'kvm', 'KVM works: the run uses it');
@@ -69,9 +71,15 @@ is($status, 0, 'KVM works: the run ends');
 is($log, "timeout 30\nboot accel=kvm probe=1\ntimeout 1800\nboot accel=kvm probe=0\n",
 	'KVM works: a probe boot under the 30 s probe limit, then the real run under its whole 1800 s');
 like(slurp("$dir/console.log.kvm-probe"), qr/^GUEST probe tlbbench /m, 'the probe\'s console is kept beside the run\'s');
+is(slurp("$dir/log.argv"),
+	"argv -accel kvm -cpu host -smp 2 -m 4G -nographic -no-reboot -kernel bzImage -initrd initrd -append $append tlbbench.probe\n" .
+	"argv -accel kvm -cpu host -smp 2 -m 4G -nographic -no-reboot -kernel bzImage -initrd initrd -append $append \n",
+	'KVM: the probe and the run get the host CPU model (-cpu host)');
 
-($accel, $status, $log) = boot(FAKE_KVM => 'hangs', TLBBENCH_KVM_PROBE_TIMEOUT => 2);
+($accel, $status, $log, $dir) = boot(FAKE_KVM => 'hangs', TLBBENCH_KVM_PROBE_TIMEOUT => 2);
 is($accel, 'tcg', 'KVM hangs: TCG');
+like(slurp("$dir/log.argv"), qr/\nargv -accel tcg -smp 2 -m 4G -nographic -no-reboot -kernel bzImage -initrd initrd -append \Q$append\E \n\z/,
+	'TCG: no -cpu host (TCG emulates its own CPU model)');
 is($status, 0, 'KVM hangs: the TCG run ends');
 is($log, "timeout 2\nboot accel=kvm probe=1\ntimeout 1800\nboot accel=tcg probe=0\n",
 	'KVM hangs: the probe is killed at its limit, the real run goes to TCG with the whole timeout');
