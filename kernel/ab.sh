@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
-# The A/B harness: the same tlbbench config on the baseline 6.12 test kernel
-# and on patched ones, each booted under qemu, then `tlbbench compare` of each
+# The A/B harness: the same tlbbench config on a baseline test kernel and on
+# patched ones, each booted under qemu, then `tlbbench compare` of each
 # patched result directory against the baseline's.
-# Usage: kernel/ab.sh [-smp N] [-o OUTDIR] CONFIG [VARIANT...]
-# A VARIANT is a patch in kernel/patches/ without .patch (default:
-# deferred-dirty). Kernels are built (or reused: kernel/build.sh caches them).
-# OUTDIR (default results/ab-DATE) gets NAME/ per kernel (results, console.log,
-# guest.json), compare-NAME.txt, and ab.json: which kernel and patch made what,
-# and how times were taken (TCG: counts exact, times emulated).
+# Usage: kernel/ab.sh [-smp N] [-o OUTDIR] [--source DIR|TARBALL] [--config FILE]
+#                     [--patch FILE]... [--commits BASE..HEAD] [--name NAME] CONFIG [VARIANT...]
+# The kernels come from Debian's linux-source-6.12, or from --source (a kernel
+# tree or tarball), configured by config.fragment on tinyconfig or by --config
+# (a full .config). A VARIANT is a patch in kernel/patches/ without .patch
+# (default: deferred-dirty) or a patch file; or the patched kernel is your
+# series: --patch FILE, repeated, or --commits BASE..HEAD of the --source git
+# tree (then the baseline is BASE). Every kernel is checked before any is
+# built (kernel/build.sh --check), and built or reused (build.sh caches them).
+# OUTDIR (default results/ab-DATE) gets NAME/ per kernel (results,
+# console.log, guest.json, build.json), compare-NAME.txt, and ab.json: which
+# source, patches (SHA-256) and config made each kernel, and how times were
+# taken (TCG: counts exact, times emulated; KVM: a cost measure).
 # CONFIG's [rule] sections, if any, give compare its sign-off rules.
 # Exit: 0 every compare passed, 1 a compare failed, 2 bad input, 3 a kernel
 # did not build or a guest failed (panic, hang, no results).
@@ -17,33 +24,32 @@ top=$(cd "$here/.." && pwd)
 # shellcheck source=harness.sh
 . "$here/harness.sh"
 out="results/ab-$(date +%Y%m%d-%H%M%S)"
-usage="usage: kernel/ab.sh [-smp N] [-o OUTDIR] CONFIG [VARIANT...]"
+usage="usage: kernel/ab.sh [-smp N] [-o OUTDIR] [--source DIR|TARBALL] [--config FILE] [--patch FILE]... [--commits BASE..HEAD] [--name NAME] CONFIG [VARIANT...]"
 harness_options "$usage" "$@"
 set -- "${OPERANDS[@]}"
 config=${1:-}
 [ -f "$config" ] || { echo "ab.sh: no config '$config'; $usage" >&2; exit 2; }
 shift
-variants=("${@:-deferred-dirty}")
+harness_variants "$@"
+[ ${#VARIANTS[@]} -gt 0 ] || VARIANTS=(deferred-dirty)
+variants=("${VARIANTS[@]}")
 harness_prepare "${variants[@]}"
 signoff=()
 grep -q '^\[rule ' "$config" && signoff=(--signoff "$config")
 
 kernels=()
-for name in baseline "${variants[@]}"; do
+for variant in baseline "${variants[@]}"; do
+	name=$(variant_name "$variant")
 	echo "== $name: running $config in the guest (-smp $smp)" >&2
-	harness_guest 0 "$name" "$out/$name" run -c "$config"
-	patch=() sum=()
-	if [ "$name" != baseline ]; then
-		patch=("patch=kernel/patches/$name.patch")
-		sum=("patch_sha256=$(sha256sum < "$here/patches/$name.patch" | cut -d' ' -f1)")
-	fi
-	kernels+=("$("$here/json.pl" object name="$name" "${patch[@]:-patch:=null}" "${sum[@]:-patch_sha256:=null}" \
+	harness_guest 0 "$variant" "$out/$name" run -c "$config"
+	kernels+=("$("$here/json.pl" object name="$name" build:=@"$out/$name/build.json" \
 		guest:=@"$out/$name/guest.json")") || exit 3
 done
 
 worst=0
 compares=()
-for name in "${variants[@]}"; do
+for variant in "${variants[@]}"; do
+	name=$(variant_name "$variant")
 	"$top/tlbbench" compare "$out/baseline/results" "$out/$name/results" "${signoff[@]}" | tee "$out/compare-$name.txt"
 	status=${PIPESTATUS[0]}
 	[ "$status" -gt "$worst" ] && worst=$status

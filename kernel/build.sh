@@ -1,85 +1,102 @@
 #!/usr/bin/env bash
-# Build a test kernel from Debian's linux-source-6.12: the baseline, or the
-# baseline with patches applied. Usage: kernel/build.sh NAME [PATCH...]
-# Result: kernel/build/NAME/bzImage, whose uname -r is 6.12.N-NAME (N: the linux-source-6.12 Debian ships). A build
-# is skipped when the source, config.fragment, this script and the patches are
-# the same as last time.
+# Build a test kernel: a kernel source, with patches applied or not.
+# Usage: kernel/build.sh [--source DIR|TARBALL] [--rev COMMIT] [--config FILE] [--check] NAME [PATCH...]
+#   --source  a kernel tree (a directory, taken as it is, uncommitted changes
+#             and all) or a tarball; default Debian's
+#             /usr/src/linux-source-6.12.tar.xz
+#   --rev     with a git tree: build that commit (git archive), not the work tree
+#   --config  a full .config instead of config.fragment merged onto
+#             tinyconfig; it must hold kernel/config.required
+#   --check   find what would stop the build (a source that is no kernel
+#             tree, a patch that does not apply, a config without what the
+#             guests need) on a scratch copy, and build nothing
+# Result: kernel/build/NAME/bzImage (uname -r: VERSION-NAME) and build.json:
+# which source (and its SHA-256 or commit), patches (SHA-256) and config made
+# it. A build is skipped when all of these and this script are as last time.
+# Each source gets its own tree (kernel/build/tree-ID), shared by its variants.
+# TLBBENCH_KERNEL_BUILD moves kernel/build elsewhere.
+# Exit: 0 built (or up to date, or --check passed); 2 bad input, one line,
+# before anything is compiled; 1 the compile failed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-name=${1:?usage: kernel/build.sh NAME [PATCH...]}
+usage="usage: kernel/build.sh [--source DIR|TARBALL] [--rev COMMIT] [--config FILE] [--check] NAME [PATCH...]"
+bad() { echo "kernel/build.sh: $*" >&2; exit 2; }
+source=/usr/src/linux-source-6.12.tar.xz rev="" config="" check=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--source) source=${2:?--source needs a directory or tarball}; shift 2 ;;
+	--rev) rev=${2:?--rev needs a commit}; shift 2 ;;
+	--config) config=${2:?--config needs a file}; shift 2 ;;
+	--check) check=1; shift ;;
+	-h|--help) echo "$usage"; exit 0 ;;
+	-*) bad "unknown option '$1'; $usage" ;;
+	*) break ;;
+	esac
+done
+name=${1:-}
+[[ "$name" =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]] || bad "'$name' is no kernel name (letters, digits, . _ -); $usage"
 shift
-tarball=$(ls /usr/src/linux-source-6.12.tar.xz 2>/dev/null) ||
-	{ echo "kernel/build.sh: no /usr/src/linux-source-6.12.tar.xz (apt-get install linux-source-6.12)" >&2; exit 2; }
-for p in "$@"; do [ -f "$p" ] || { echo "kernel/build.sh: no patch '$p'" >&2; exit 2; }; done
+patches=("$@")
+for p in "${patches[@]}"; do [ -f "$p" ] || bad "no patch '$p'"; done
+# shellcheck source=build-source.sh
+. "$here/build-source.sh"
+source_resolve
+config_precheck
 
-build="$here/build"
-pristine="$build/src-6.12"
+build=${TLBBENCH_KERNEL_BUILD:-$here/build}
 out="$build/$name"
-key=$( { sha256sum "$tarball" "$here/config.fragment"; sha256sum < "$here/build.sh"; for p in "$@"; do sha256sum < "$p"; done; } | sha256sum | cut -d' ' -f1)
+key=$( { echo "$source_id"; sha256sum < "${config:-$here/config.fragment}"; sha256sum < "$here/config.required";
+	cat "$here/build.sh" "$here/build-source.sh" | sha256sum; for p in "${patches[@]}"; do sha256sum < "$p"; done; } |
+	sha256sum | cut -d' ' -f1)
 if [ -f "$out/bzImage" ] && [ "$(cat "$out/key" 2>/dev/null)" = "$key" ]; then
 	echo "kernel/build.sh: $name is up to date" >&2
-	echo "$out/bzImage"
+	[ "$check" = 1 ] || echo "$out/bzImage"
+	exit 0
+fi
+mkdir -p "$build"
+source_unpack "$build"
+
+if [ "$check" = 1 ]; then
+	scratch=$(mktemp -d "$build/check.XXXXXX")
+	trap 'rm -rf "$scratch"' EXIT
+	tree_copy "$pristine" "$scratch/src"
+	mkdir "$scratch/applied"
+	patches_apply "$scratch/src" "$scratch/applied"
+	configure "$scratch/src" "$scratch/obj"
+	echo "kernel/build.sh: $name: the source, ${#patches[@]} patch(es) and the config are fit to build" >&2
 	exit 0
 fi
 
-# Unpack once. Every variant is built in one shared tree (build/tree), so a
-# variant costs only the files its patches touch: the patches applied last
-# are reversed from their saved copies, the new ones applied (both give the
-# files new mtimes, so make rebuilds exactly those and what includes them).
-# patch(1) replaces the files it changes instead of writing through the
-# hard links to the pristine source. A tree in an unknown state is rebuilt.
-if [ ! -f "$pristine/Makefile" ]; then
-	mkdir -p "$build"
-	rm -rf "$pristine.tmp"
-	mkdir "$pristine.tmp"
-	tar -xf "$tarball" -C "$pristine.tmp" --strip-components=1
-	mv "$pristine.tmp" "$pristine"
-fi
-tree="$build/tree"
-# One build at a time in the shared tree.
-exec 9> "$build/tree.lock"
+# Every variant of a source is built in the source's tree, so a variant costs
+# only the files its patches touch: the patches applied last are reversed
+# from their saved copies, the new ones applied (both give the files new
+# mtimes, so make rebuilds exactly those and what includes them). patch(1)
+# replaces the files it changes instead of writing through the hard links to
+# the pristine source. A tree in an unknown state is made again.
+tree="$build/tree-${source_id:0:12}"
+mkdir -p "$tree"
+# One build at a time in a tree.
+exec 9> "$tree.lock"
 flock 9
 if [ ! -f "$tree/applied/ok" ]; then
-	rm -rf "$tree"
-	mkdir -p "$tree/applied"
-	cp -al "$pristine" "$tree/src"
+	rm -rf "$tree/src" "$tree/obj" "$tree/applied"
+	tree_copy "$pristine" "$tree/src"
+	mkdir "$tree/applied"
 	touch "$tree/applied/ok"
 fi
 rm "$tree/applied/ok"
-# Reversed last first: the glob sorts 01.patch, 02.patch, ... in order.
-shopt -s nullglob
-applied=("$tree/applied"/*.patch)
-shopt -u nullglob
-for ((i = ${#applied[@]} - 1; i >= 0; i--)); do
-	p=${applied[i]}
-	patch -d "$tree/src" -p1 -R --no-backup-if-mismatch --quiet < "$p" ||
-		{ echo "kernel/build.sh: cannot reverse $(basename "$p"); the tree is rebuilt next time" >&2; exit 1; }
-	rm "$p"
-done
-n=0
-for p in "$@"; do
-	n=$((n + 1))
-	patch -d "$tree/src" -p1 --no-backup-if-mismatch --quiet < "$p" ||
-		{ echo "kernel/build.sh: $p does not apply" >&2; exit 1; }
-	cp "$p" "$tree/applied/$(printf %02d "$n").patch"
-done
+patches_reverse "$tree/src" "$tree/applied"
+if ! (patches_apply "$tree/src" "$tree/applied"); then
+	patches_reverse "$tree/src" "$tree/applied"
+	touch "$tree/applied/ok"
+	exit 2
+fi
 touch "$tree/applied/ok"
-
-src="$tree/src" obj="$tree/obj"
-cd "$src"
-make -s O="$obj" tinyconfig
-KCONFIG_CONFIG="$obj/.config" scripts/kconfig/merge_config.sh -m -O "$obj" "$obj/.config" \
-	"$here/config.fragment" > /dev/null
-# uname -r names the variant (6.12.118-baseline), so every result says which kernel made it.
-scripts/config --file "$obj/.config" --set-str LOCALVERSION "-$name" --disable LOCALVERSION_AUTO
-make -s O="$obj" olddefconfig
-# Every option of the fragment must have survived olddefconfig.
-missing=$(grep '^CONFIG_' "$here/config.fragment" | while read -r line; do
-	grep -qx "$line" "$obj/.config" || echo "$line"; done)
-[ -z "$missing" ] || { echo "kernel/build.sh: not in the final config: $missing" >&2; exit 1; }
-make -s O="$obj" -j"$(nproc)" bzImage
+configure "$tree/src" "$tree/obj"
+make -s -C "$tree/src" O="$tree/obj" -j"$(nproc)" bzImage || exit 1
 rm -rf "$out"
 mkdir -p "$out"
-cp "$obj/arch/x86/boot/bzImage" "$out/bzImage"
+cp "$tree/obj/arch/x86/boot/bzImage" "$out/bzImage"
+provenance "$tree/obj" > "$out/build.json"
 echo "$key" > "$out/key"
 echo "$out/bzImage"

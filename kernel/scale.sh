@@ -4,9 +4,11 @@
 # default), each running kernel/configs/scale.ini with --cpus 1,2,4,... up to
 # the guest's CPUs. Counts come from the guests' own counters and are exact
 # under TCG; times are emulated and are not a cost measure.
-# Usage: kernel/scale.sh [-smp LIST] [-o OUTDIR] [VARIANT...]
-# LIST: comma-separated guest CPU counts (default 8,16). VARIANTs as for
-# kernel/ab.sh (default deferred-dirty); the baseline always runs first.
+# Usage: kernel/scale.sh [-smp LIST] [-o OUTDIR] [--source DIR|TARBALL] [--config FILE]
+#                        [--patch FILE]... [--commits BASE..HEAD] [--name NAME] [VARIANT...]
+# LIST: comma-separated guest CPU counts (default 8,16). The kernels and
+# VARIANTs as for kernel/ab.sh (default deferred-dirty); the baseline always
+# runs first.
 # OUTDIR (default results/scale-DATE) gets NAME-smpN/ per guest (results,
 # console.log, guest.json), scale.txt (the table and its checks, from
 # kernel/scale-table.pl), scale.dat and scale.png/.svg (plots/scale.gp), and
@@ -20,10 +22,11 @@ top=$(cd "$here/.." && pwd)
 . "$here/harness.sh"
 smp=8,16
 out="results/scale-$(date +%Y%m%d-%H%M%S)"
-usage="usage: kernel/scale.sh [-smp LIST] [-o OUTDIR] [VARIANT...]"
+usage="usage: kernel/scale.sh [-smp LIST] [-o OUTDIR] [--source DIR|TARBALL] [--config FILE] [--patch FILE]... [--commits BASE..HEAD] [--name NAME] [VARIANT...]"
 harness_options "$usage" "$@"
-set -- "${OPERANDS[@]}"
-variants=("${@:-deferred-dirty}")
+harness_variants "${OPERANDS[@]}"
+[ ${#VARIANTS[@]} -gt 0 ] || VARIANTS=(deferred-dirty)
+variants=("${VARIANTS[@]}")
 harness_prepare "${variants[@]}"
 smp_list=$smp
 IFS=, read -r -a guests <<< "$smp_list"
@@ -59,7 +62,7 @@ if command -v gnuplot > /dev/null; then
 	gnuplot -e "datafile='$out/scale.dat'; outbase='$out/scale'" "$top/plots/scale.gp" ||
 		echo "scale.sh: gnuplot failed; the table is in $out/scale.txt" >&2
 fi
-guests_json=$(for d in "${dirs[@]}"; do "$here/json.pl" object dir="$d" guest:=@"$d/guest.json"; done | paste -sd,)
+guests_json=$(for d in "${dirs[@]}"; do "$here/json.pl" object dir="$d" build:=@"$d/build.json" guest:=@"$d/guest.json"; done | paste -sd,)
 "$here/json.pl" object config="kernel/configs/scale.ini" smp="$smp_list" wall_seconds#="$elapsed" \
 	tlbbench_revision="$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)" \
 	guests:="[$guests_json]" checks_passed:="$([ "$status" -eq 0 ] && echo true || echo false)" > "$out/scale.json" || exit 3
