@@ -224,8 +224,7 @@ void analysis_price_label(const struct analysis_row *r, char *buf, size_t len)
 			 dose_fit_straight(r->in_situ) ? "" : "*");
 }
 
-/* The clean case run like this dirty one (neither a dose). */
-static const struct result_case *clean_twin(const struct result_set *rs, const struct result_case *dirty)
+const struct result_case *analysis_clean_twin(const struct result_set *rs, const struct result_case *dirty)
 {
 	static const char *const same[] = { "op", "size_bytes", "cpus", "placement", "remote_mode", "backing", "populate" };
 
@@ -260,6 +259,14 @@ static void add_row(const struct result_set *rs, struct analysis *a, const struc
 	r->share = r->flush_cost_ns / r->time_dirty;
 }
 
+bool analysis_teardown_dirty_shmem(const struct result_case *c)
+{
+	const char *op = case_param(c, "op");
+
+	return (strcmp(op, "munmap") == 0 || strcmp(op, "madv_dontneed") == 0) && !is_dose(c) &&
+	       strcmp(case_param(c, "backing"), "shmem") == 0 && strcmp(case_param(c, "touch"), "dirty") == 0;
+}
+
 int analysis_compute(const struct result_set *rs, struct analysis *a, char *why, size_t len)
 {
 	memset(a, 0, sizeof(*a));
@@ -285,12 +292,10 @@ int analysis_compute(const struct result_set *rs, struct analysis *a, char *why,
 	}
 	for (int i = 0; i < rs->ncases; i++) {
 		const struct result_case *c = &rs->cases[i], *clean;
-		const char *op = case_param(c, "op");
 
-		if ((strcmp(op, "munmap") != 0 && strcmp(op, "madv_dontneed") != 0) || is_dose(c) ||
-		    strcmp(case_param(c, "backing"), "shmem") != 0 || strcmp(case_param(c, "touch"), "dirty") != 0)
+		if (!analysis_teardown_dirty_shmem(c))
 			continue;
-		clean = clean_twin(rs, c);
+		clean = analysis_clean_twin(rs, c);
 		if (clean)
 			add_row(rs, a, c, clean);
 	}
