@@ -102,7 +102,7 @@ static const struct command {
 	{ "list", cmd_list, "list ops, backings, touch patterns, remote modes and placements" },
 	{ "events", cmd_events, "which perf events open here (thread and CPU scope), and why not" },
 	{ "compare", cmd_compare, "compare two result directories; --signoff RULES gives the verdict" },
-	{ "analyze", cmd_analyze, "what the forced flushes cost: dirty against clean shmem, priced by flush_cost" },
+	{ "analyze", cmd_analyze, "what the forced flushes cost: dirty against clean shmem, priced; --counts: at more CPUs" },
 	{ "plot", cmd_plot, "gnuplot plots of a result directory (and of NEW against it)" },
 	{ "race", cmd_race, "race detector: zaps racing writeback (--dir), hole punches or F_SEAL_WRITE" },
 	{ "info", cmd_info, "kernel, CPU, hypervisor, THP, mitigations, and which counters work" },

@@ -33,5 +33,7 @@ fi
 "$here/guest-output.sh" "$outdir/console.log" "$outdir" "$QEMU_ACCEL" "$image" "$smp"
 status=$?
 [ "$status" -eq 3 ] && exit 3
+cpus=$("$here/json.pl" get "$outdir/guest.json" guest_cpus)
+[ "$cpus" = "$smp" ] || echo "run-guest.sh: the guest shows ${cpus:-no} CPUs of -smp $smp (its CONFIG_NR_CPUS, ACPI or PCI?)" >&2
 echo "$outdir/results ($QEMU_ACCEL, tlbbench exit $status)"
 exit "$status"
