@@ -9,7 +9,8 @@ kernels = system("awk '/^# (munmap|madv_dontneed) /{print $3}' ".datafile." | aw
 ops = "munmap madv_dontneed"
 remote(j) = j % 2 ? "idle" : "spin"
 # Series j: a colour per kernel, solid and filled for spin, dashed and open for idle.
-do for [j = 0:15] { set style line j + 1 lc j / 2 + 1 dt j % 2 + 1 pt j % 2 ? 6 : 7 }
+# Points shrink from kernel to kernel, so that equal counts (idle) show every kernel's.
+do for [j = 0:15] { set style line j + 1 lc j / 2 + 1 dt j % 2 + 1 pt j % 2 ? 6 : 7 ps 1.8 - 0.3 * (j / 2) }
 do for [term in "pngcairo svg"] {
 	if (term eq "pngcairo") { set terminal pngcairo size 1200,520 enhanced font "sans,9"; set output outbase.".png" }
 	if (term eq "svg") { set terminal svg size 1200,520 enhanced font "sans,9"; set output outbase.".svg" }
@@ -21,7 +22,7 @@ do for [term in "pngcairo svg"] {
 	set grid xtics ytics mytics
 	set key top left
 	do for [op in ops] {
-		set title (op eq "munmap" ? "munmap" : "MADV\\_DONTNEED")."  {/*0.8 (idle, MADV\\_DONTNEED: 0 IPIs, not drawn)}"
+		set title (op eq "munmap" ? "munmap  {/*0.8 (idle: the page-table-free flush only)}" : "MADV\\_DONTNEED  {/*0.8 (idle: 0 IPIs, not drawn on the log scale)}")
 		plot for [j = 0:2 * words(kernels) - 1] datafile index (op." ".word(kernels, j / 2 + 1)." ".remote(j)) \
 			using 1:($2 > 0 ? $2 : NaN) with linespoints ls j + 1 \
 			title word(kernels, j / 2 + 1)." ".remote(j) noenhanced
