@@ -98,11 +98,12 @@ patches_apply() {
 	local src=$1 applied=$2 n=0 p why
 	for p in "${patches[@]}"; do
 		n=$((n + 1))
-		if ! why=$(patch -d "$src" -p1 --forward --force --dry-run < "$p" 2>&1); then
-			why=$(grep -m1 -iE 'FAILED|can.t find|reversed|malformed|garbage|only garbage' <<< "$why" || echo "${why%%$'\n'*}")
-			bad "$p does not apply to $source_what after the ${#patches[@]} patch(es) before it: ${why:-patch failed}"
+		# --batch: no questions; --forward: an applied patch is refused, not reversed.
+		if ! why=$(patch -d "$src" -p1 --batch --forward --dry-run < "$p" 2>&1); then
+			why=$(awk '/^checking file /{f = $3 ": "} /FAILED|can.t find|Reversed|malformed|garbage/{print f $0; exit}' <<< "$why")
+			bad "patch $n of ${#patches[@]}, $p, does not apply to $source_what: ${why:-patch failed}"
 		fi
-		patch -d "$src" -p1 --forward --force --no-backup-if-mismatch --quiet < "$p" > /dev/null ||
+		patch -d "$src" -p1 --batch --forward --no-backup-if-mismatch --quiet < "$p" > /dev/null ||
 			bad "$p failed to apply to $source_what"
 		cp "$p" "$applied/$(printf %02d "$n").patch"
 	done

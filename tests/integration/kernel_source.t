@@ -73,9 +73,9 @@ my @bad = (
 	[ [ '--source', $tree, '--config', "$tmp/none.config", 'x' ], qr/--config: no file '.*none\.config'$/ ],
 	[ [ '--source', $tree, '--config', $empty_config, 'x' ], qr/is no \.config \(no CONFIG_ lines\)$/ ],
 	[ [ '--source', $tree, '--config', $no_console, 'x' ], qr/lacks what the guests need \(kernel\/config\.required\): CONFIG_SERIAL_8250_CONSOLE=y$/ ],
-	[ [ '--source', $tree, '--check', 'x', $bad ], qr/bad\.patch does not apply to .*linux after the 1 patch\(es\) before it: .*FAILED/ ],
-	[ [ '--source', $tree, '--check', 'x', $good, $good ], qr/good\.patch does not apply .*: .*(Reversed|FAILED)/ ],
-	[ [ '--source', $tree, '--check', 'x', $nofile ], qr/nofile\.patch does not apply .*: can't find file to patch/ ],
+	[ [ '--source', $tree, '--check', 'x', $bad ], qr/patch 1 of 1, .*bad\.patch, does not apply to .*linux: mm\/memory\.c: Hunk #1 FAILED at 1\.$/ ],
+	[ [ '--source', $tree, '--check', 'x', $good, $good ], qr/patch 2 of 2, .*good\.patch, does not apply to .*linux: mm\/memory\.c: Reversed \(or previously applied\) patch detected!  Skipping patch\.$/ ],
+	[ [ '--source', $tree, '--check', 'x', $nofile ], qr/patch 1 of 1, .*nofile\.patch, does not apply to .*: can't find file to patch at input line 3$/ ],
 	[ [ '--source', $tree, 'a/b' ], qr/'a\/b' is no kernel name/ ],
 	[ [ '--bogus' ], qr/unknown option '--bogus'/ ],
 );
@@ -116,7 +116,7 @@ my @ab_bad = (
 	[ [ '-o', $out, '--source', $git, '--commits', 'HEAD', $config ], qr/--commits 'HEAD' is no range BASE\.\.HEAD/ ],
 	[ [ '-o', $out, '--source', $git, '--commits', 'nope..HEAD', $config ], qr/--commits: 'nope' is no commit in/ ],
 	[ [ '-o', $out, '--source', $git, '--commits', 'HEAD..HEAD', $config ], qr/--commits HEAD\.\.HEAD holds no commits/ ],
-	[ [ '-o', $out, '--source', $tree, '--patch', $bad, $config ], qr/bad\.patch does not apply to .*linux/ ],
+	[ [ '-o', $out, '--source', $tree, '--patch', $bad, $config ], qr/bad\.patch, does not apply to .*linux/ ],
 	[ [ '-o', $out, '--source', '/no/such/linux', '--patch', $good, $config ], qr/--source: no directory or tarball/ ],
 	[ [ '-o', $out, '--source', $tree, '--config', $no_console, '--patch', $good, $config ], qr/lacks what the guests need/ ],
 );
