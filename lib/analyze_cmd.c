@@ -120,7 +120,7 @@ static void print_rows(const struct analysis *a)
 static const struct cmd_option analyze_options[] = {
 	{ "counts", 0, "COUNTS", "project the forced-flush cost onto COUNTS' CPU counts (a run of more CPUs,\n"
 				 "a guest's: its flush and IPI counts, priced by DIR's 1- and 2-CPU prices)" },
-	{ NULL },
+	{ NULL, 0, NULL, NULL },
 };
 
 static const struct cmd_spec analyze_spec = {
