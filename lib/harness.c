@@ -1,6 +1,5 @@
 #define _GNU_SOURCE
 #include "harness.h"
-#include "measure.h"
 
 #include <limits.h>
 #include <signal.h>
@@ -9,21 +8,11 @@
 #include <string.h>
 
 #include "model.h"
-#include "report.h"
 #include "stats.h"
 #include "units.h"
 #include "util.h"
 
 
-
-const char *const case_metric_names[CASE_METRICS] = {
-	"wall_ns", "ns_per_gib", "flushes", "flushes_per_gib", "ipis_per_gib", "baseline_ns", "activations_per_gib",
-};
-
-const char *const case_stop_reasons[CASE_STOPS] = {
-	[STOP_ITERATIONS] = "iterations", [STOP_CI_TARGET] = "ci_target", [STOP_MAX_ITERATIONS] = "max_iterations",
-	[STOP_MAX_TIME] = "max_time",
-};
 
 /* The signal that asked the run to stop (SIGINT, SIGTERM), or 0. */
 static volatile sig_atomic_t interrupt_signal;
@@ -46,31 +35,15 @@ void harness_catch_interrupts(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-void derive(const struct sample *s, struct derived *d)
-{
-	double gib = (double)s->params->size / GIB;
-	uint64_t remote_ipis = 0;
-	int64_t activations;
-	int nremote = s->params->cpus - 1;
-
-	d->ns_per_gib = (double)s->wall_ns / gib;
-	d->flushes_per_gib = (double)s->kstat.flushes / gib;
-	d->ipis_per_gib = (double)s->kstat.ipis / gib;
-	for (int i = 1; i <= nremote; i++)
-		remote_ipis += s->kstat.ipis_cpu[s->cpu_ids[i]];
-	d->ipis_per_remote_ok = s->kstat.interrupts_ok && nremote > 0;
-	d->ipis_per_remote_cpu = d->ipis_per_remote_ok ? (double)remote_ipis / nremote : 0;
-	d->activations_ok = vmstat_delta_get(&s->vmstat, "pgactivate", &activations);
-	d->activations_per_gib = (double)activations / gib;
-}
-
 void harness_init(struct harness *h, const struct topo *topo, const struct event_set *events,
-		  struct report *report, struct progress *progress)
+		  struct sample_sink sink, struct progress *progress)
 {
 	memset(h, 0, sizeof(*h));
 	h->topo = topo;
 	h->events = events;
-	h->report = report;
+	h->sink = sink;
+	h->sampler = (struct sampler){ .kstat = &h->kstat, .events = events, .vm_before = &h->vm_before,
+				       .vm_after = &h->vm_after };
 	h->progress = progress;
 	kstat_open(&h->kstat);
 	model_probe(&h->model, &h->kstat);
@@ -222,7 +195,7 @@ static bool sample_failed(struct harness *h, struct case_run *cr, const struct s
 {
 	fprintf(stderr, "\ntlbbench: sample %d failed: %s\n", s->iteration, cr->ctx.why);
 	if (s->iteration >= 0)
-		report_failed_sample(h->report, s, cr->ctx.why);
+		h->sink.failed_sample(h->sink.ctx, s, cr->ctx.why);
 	cr->sum->failed_samples += s->iteration >= 0;
 	if (++cr->failed_in_a_row < CASE_MAX_FAILED_IN_A_ROW)
 		return true;
@@ -241,7 +214,7 @@ static bool next_sample(struct harness *h, struct case_run *cr, struct remote_se
 	struct sample s = { .params = p, .iteration = iteration < 0 ? iteration : iteration + cr->first_iteration,
 			    .cpu_ids = cr->cpu_ids, .model_flushes = cr->sum->model_flushes };
 
-	int ret = take_sample(h, &cr->ctx, remotes, rpmu, &s);
+	int ret = take_sample(&h->sampler, &cr->ctx, remotes, rpmu, &s);
 
 	if (ret < 0) {
 		snprintf(cr->sum->why, sizeof(cr->sum->why), "%s", cr->ctx.why);
@@ -254,7 +227,7 @@ static bool next_sample(struct harness *h, struct case_run *cr, struct remote_se
 	cr->failed_in_a_row = 0;
 	if (s.iteration < 0)
 		return true;
-	report_sample(h->report, &s);
+	h->sink.sample(h->sink.ctx, &s);
 	if (record(&cr->cv, cr->sum, &s) < 0) {
 		snprintf(cr->sum->why, sizeof(cr->sum->why), "out of memory");
 		cr->sum->failed = true;
@@ -271,7 +244,7 @@ static bool settle(struct harness *h, struct case_run *cr, struct remote_set *re
 	struct sample s = { .params = cr->p, .iteration = -1, .cpu_ids = cr->cpu_ids };
 
 	/* A failed settling sample is only one unmeasured sample less. */
-	if (take_sample(h, &cr->ctx, remotes, rpmu, &s) >= 0)
+	if (take_sample(&h->sampler, &cr->ctx, remotes, rpmu, &s) >= 0)
 		return true;
 	snprintf(cr->sum->why, sizeof(cr->sum->why), "%s", cr->ctx.why);
 	cr->sum->failed = true;
@@ -369,7 +342,7 @@ static int case_open(struct harness *h, const struct case_params *p, const struc
 static void case_close(struct harness *h, struct case_run *cr)
 {
 	summarise(cr->sum, &cr->cv);
-	report_case(h->report, cr->sum);
+	h->sink.case_done(h->sink.ctx, cr->sum);
 	for (int m = 0; m < CASE_METRICS; m++)
 		free(cr->cv.v[m]);
 	free(cr->cv.iteration);
@@ -377,18 +350,6 @@ static void case_close(struct harness *h, struct case_run *cr)
 	free(cr->cpu_ids);
 	cr->pus = NULL;
 	cr->cpu_ids = NULL;
-}
-
-char *case_label(const struct case_params *p, char *buf, size_t len)
-{
-	char dose[48] = "";
-
-	if (p->dirty_tables != DIRTY_TABLES_NONE)
-		snprintf(dose, sizeof(dose), " dirty_tables=%ld/%zu", p->dirty_tables, page_tables_of(p->size));
-	snprintf(buf, len, "%s %s %s %zu MiB cpus=%d %s remote=%s populate=%s%s", p->workload->name,
-		 backing_name(p->backing), touch_name(p->touch), p->size >> 20, p->cpus, p->placement->text,
-		 remote_mode_name(p->remote), populate_name(p->populate), dose);
-	return buf;
 }
 
 static void say_outcome(const struct case_summary *sum, const char *label, int *status)

@@ -45,17 +45,17 @@ static void remote_pmu_stop(struct remote_pmu *r, struct pmu_sample *sum)
 }
 
 /* One measured op: counters, opened on the task doing the op, around run_once only. */
-static int measure_once(struct harness *h, struct wl_ctx *ctx, struct remote_pmu *remote, struct sample *s)
+static int measure_once(const struct sampler *sp, struct wl_ctx *ctx, struct remote_pmu *remote, struct sample *s)
 {
 	struct pmu_set pmu;
 	uint64_t t0, t1;
 	int ret;
 
-	pmu_open(&pmu, h->events->list, h->events->count, ctx->measured_pid, -1);
-	kstat_follow_task(&h->kstat, ctx->measured_pid);
+	pmu_open(&pmu, sp->events->list, sp->events->count, ctx->measured_pid, -1);
+	kstat_follow_task(sp->kstat, ctx->measured_pid);
 	ctx->op_start_ns = ctx->op_ns = ctx->reference_ns = 0;
-	vmstat_read(&h->vm_before);
-	kstat_start(&h->kstat);
+	vmstat_read(sp->vm_before);
+	kstat_start(sp->kstat);
 	remote_pmu_start(remote);
 	pmu_start(&pmu);
 	t0 = monotonic_raw_ns();
@@ -63,9 +63,9 @@ static int measure_once(struct harness *h, struct wl_ctx *ctx, struct remote_pmu
 	t1 = monotonic_raw_ns();
 	pmu_stop(&pmu, &s->pmu);
 	remote_pmu_stop(remote, &s->pmu_remote);
-	kstat_stop(&h->kstat, &s->kstat);
-	vmstat_read(&h->vm_after);
-	vmstat_diff(&h->vm_before, &h->vm_after, &s->vmstat);
+	kstat_stop(sp->kstat, &s->kstat);
+	vmstat_read(sp->vm_after);
+	vmstat_diff(sp->vm_before, sp->vm_after, &s->vmstat);
 	pmu_close(&pmu);
 	s->wall_ns = ctx->op_ns ? ctx->op_ns : t1 - (ctx->op_start_ns ? ctx->op_start_ns : t0);
 	if (ctx->reference_ns) {
@@ -77,7 +77,7 @@ static int measure_once(struct harness *h, struct wl_ctx *ctx, struct remote_pmu
 
 /* One sample: baseline, setup, the measured op, teardown. 0, WL_SAMPLE_FAILED,
  * or -1 (the case is refused), with ctx->why. */
-int take_sample(struct harness *h, struct wl_ctx *ctx, struct remote_set *remotes,
+int take_sample(const struct sampler *sp, struct wl_ctx *ctx, struct remote_set *remotes,
 		       struct remote_pmu *remote_pmu, struct sample *s)
 {
 	const struct workload *w = ctx->params->workload;
@@ -99,7 +99,7 @@ int take_sample(struct harness *h, struct wl_ctx *ctx, struct remote_set *remote
 	s->smaps_ok = ctx->map.smaps.size > 0;
 	ret = remote_ready(remotes, ctx->map.addr, ctx->map.size, ctx->why, sizeof(ctx->why));
 	if (ret == 0)
-		ret = measure_once(h, ctx, remote_pmu, s);
+		ret = measure_once(sp, ctx, remote_pmu, s);
 	w->teardown(ctx);
 	return ret;
 }

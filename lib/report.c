@@ -287,6 +287,27 @@ void report_failed_sample(struct report *r, const struct sample *s, const char *
 	json_decref(o);
 }
 
+static void sink_sample(void *ctx, const struct sample *s)
+{
+	report_sample(ctx, s);
+}
+
+static void sink_failed_sample(void *ctx, const struct sample *s, const char *why)
+{
+	report_failed_sample(ctx, s, why);
+}
+
+static void sink_case_done(void *ctx, const struct case_summary *sum)
+{
+	report_case(ctx, sum);
+}
+
+struct sample_sink report_sink(struct report *r)
+{
+	return (struct sample_sink){ .ctx = r, .sample = sink_sample, .failed_sample = sink_failed_sample,
+				     .case_done = sink_case_done };
+}
+
 void report_close(struct report *r)
 {
 	if (r->jsonl)

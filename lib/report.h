@@ -6,7 +6,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#include "harness.h"
+#include "sample.h"
 
 struct report {
 	FILE *jsonl, *csv, *cases;
@@ -27,6 +27,9 @@ void report_failed_sample(struct report *r, const struct sample *s, const char *
 /* A case's summary line in cases.jsonl: statistics of each metric and why sampling stopped. */
 void report_case(struct report *r, const struct case_summary *sum);
 void report_close(struct report *r);
+/* The harness's sink bound to r: samples, failed samples and case summaries
+ * go to report_sample, report_failed_sample and report_case. */
+struct sample_sink report_sink(struct report *r);
 
 
 /* One row per case: medians of time, ns/GiB, flushes/GiB (and the model), IPIs/GiB. */

@@ -10,7 +10,7 @@
 
 #include "report.h"
 #include "results.h"
-#include "run.h"
+#include "revision.h"
 #include "util.h"
 
 #include "version.h"

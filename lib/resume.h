@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "harness.h"
+#include "sample.h"
 
 /* Does DIR's meta.json describe a run this tlbbench, on this kernel, with this
  * config can go on with? Its meta.json is returned (caller decrefs); -1 with

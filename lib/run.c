@@ -436,7 +436,7 @@ int cmd_run(int argc, char **argv)
 	}
 	if (pmu_init(why, sizeof(why)) < 0)
 		die_system("%s", why);
-	harness_init(&h, &topo, &req->run.events, &report, &progress);
+	harness_init(&h, &topo, &req->run.events, report_sink(&report), &progress);
 	sums = calloc((size_t)ncases, sizeof(*sums));
 	priors = req->resume_dir ? calloc((size_t)ncases, sizeof(*priors)) : NULL;
 	if (!sums || (req->resume_dir && !priors))

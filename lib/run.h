@@ -7,10 +7,7 @@
 #include "kstat.h"
 #include "pmu.h"
 
-#ifndef TLBBENCH_VERSION
-#define TLBBENCH_VERSION "0.1.0"
-#endif
-#include "version.h" /* TLBBENCH_GIT_REV, written by the Makefile */
+#include "revision.h"
 
 int cmd_run(int argc, char **argv);
 /* `tlbbench events` (lib/events_cmd.c). */

@@ -1,0 +1,53 @@
+#!/usr/bin/perl
+# The include graph of the C sources has no cycle. A module is a .c file and
+# its .h (lib/report.c and lib/report.h are report); module A depends on B
+# when A's .c or .h includes B's .h. A cycle means two modules that cannot be
+# understood, tested or replaced one without the other.
+use strict;
+use warnings;
+use Test::More;
+use FindBin;
+use File::Basename qw(basename);
+
+my $top = "$FindBin::Bin/../..";
+my @files = grep { -f } (glob("$top/lib/*.[ch]"), glob("$top/bench/*.[ch]"), "$top/tlbbench.c");
+ok(@files > 40, scalar(@files) . ' C sources and headers found');
+my %deps;
+for my $file (@files) {
+	my $module = basename($file) =~ s/\.[ch]$//r;
+	$deps{$module} //= {};
+	open(my $fh, '<', $file) or die "$file: $!";
+	while (<$fh>) {
+		next unless /^\s*#\s*include\s+"([^"]+)\.h"/;
+		my $dep = basename($1);
+		$deps{$module}{$dep} = 1 unless $dep eq $module;
+	}
+	close($fh);
+}
+
+# Depth-first search; a module met again while still on the path closes a cycle.
+my (%state, @path, @cycles);
+sub visit {
+	my ($m) = @_;
+	$state{$m} = 'open';
+	push @path, $m;
+	for my $d (sort keys %{ $deps{$m} // {} }) {
+		if (($state{$d} // '') eq 'open') {
+			my ($at) = grep { $path[$_] eq $d } 0 .. $#path;
+			push @cycles, join(' -> ', @path[$at .. $#path], $d);
+		} elsif (!$state{$d}) {
+			visit($d);
+		}
+	}
+	pop @path;
+	$state{$m} = 'done';
+}
+visit($_) for grep { !$state{$_} } sort keys %deps;
+is(scalar @cycles, 0, 'the module include graph has no cycle') or diag(join("\n", @cycles));
+
+# The check itself finds a cycle when there is one.
+%deps = (a => { b => 1 }, b => { c => 1 }, c => { a => 1 }, d => { a => 1 });
+(%state, @path, @cycles) = ();
+visit($_) for grep { !$state{$_} } sort keys %deps;
+is_deeply(\@cycles, [ 'a -> b -> c -> a' ], 'a planted cycle a -> b -> c -> a is found');
+done_testing();
