@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "inifile.h"
+#include "sweep_file.h"
 #include "options.h"
 #include "report.h"
 #include "results.h"

@@ -1,128 +1,85 @@
 #define _GNU_SOURCE
 #include "signoff.h"
 #include "config.h"
+#include "inifile.h"
 
-#include <errno.h>
-#include <ini.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct rule_state {
-	struct rule_set *rs;
-	struct rule *current; /* NULL outside a [rule] section */
-	int line;
-	FILE *file;
-	char error[1024];
-};
-
-static void fail(struct rule_state *st, const char *fmt, const char *arg)
+static void set_filter(struct ini_doc *d, const struct ini_entry *e, char *dst, size_t n)
 {
-	char msg[400];
-
-	if (st->error[0])
-		return;
-	snprintf(msg, sizeof(msg), fmt, arg);
-	snprintf(st->error, sizeof(st->error), "%s:%d: %s", st->rs->path, st->line, msg);
-}
-
-static void set_filter(struct rule_state *st, char *dst, size_t n, const char *value, const char *key)
-{
-	if (strlen(value) >= n)
-		fail(st, "'%s': value too long", key);
+	if (strlen(e->value) >= n)
+		ini_problem(d, e->line, "'%s': value too long", e->key);
 	else
-		snprintf(dst, n, "%s", value);
+		snprintf(dst, n, "%s", e->value);
 }
 
-static int on_entry(void *user, const char *section, const char *key, const char *value)
+static void rule_entry(struct ini_doc *d, const struct ini_entry *e, struct rule *r)
 {
-	struct rule_state *st = user;
-	struct rule *r = st->current;
-
-	(void)section;
-	if (!r || st->error[0])
-		return !st->error[0];
-	if (strcmp(key, "metric") == 0)
-		set_filter(st, r->metric, sizeof(r->metric), value, key);
-	else if (strcmp(key, "max_regression") == 0) {
-		if (parse_fraction(value, HUGE_VAL, &r->max_regression) < 0)
-			fail(st, "bad max_regression '%s': want a percentage such as 3%%", value);
-	} else if (strcmp(key, "p_below") == 0) {
-		if (parse_fraction(value, 1, &r->p_below) < 0 || r->p_below <= 0)
-			fail(st, "bad p_below '%s': want a probability above 0, at most 1", value);
-	} else if (strcmp(key, "op") == 0)
-		set_filter(st, r->op, sizeof(r->op), value, key);
-	else if (strcmp(key, "backing") == 0)
-		set_filter(st, r->backing, sizeof(r->backing), value, key);
-	else if (strcmp(key, "touch") == 0)
-		set_filter(st, r->touch, sizeof(r->touch), value, key);
+	if (strcmp(e->key, "metric") == 0)
+		set_filter(d, e, r->metric, sizeof(r->metric));
+	else if (strcmp(e->key, "max_regression") == 0) {
+		if (parse_fraction(e->value, HUGE_VAL, &r->max_regression) < 0)
+			ini_problem(d, e->line, "bad max_regression '%s': want a percentage such as 3%%", e->value);
+	} else if (strcmp(e->key, "p_below") == 0) {
+		if (parse_fraction(e->value, 1, &r->p_below) < 0 || r->p_below <= 0)
+			ini_problem(d, e->line, "bad p_below '%s': want a probability above 0, at most 1", e->value);
+	} else if (strcmp(e->key, "op") == 0)
+		set_filter(d, e, r->op, sizeof(r->op));
+	else if (strcmp(e->key, "backing") == 0)
+		set_filter(d, e, r->backing, sizeof(r->backing));
+	else if (strcmp(e->key, "touch") == 0)
+		set_filter(d, e, r->touch, sizeof(r->touch));
 	else
-		fail(st, "unknown rule key '%s' (keys: metric, max_regression, p_below, op, backing, touch)", key);
-	return !st->error[0];
+		ini_problem(d, e->line, "unknown rule key '%s' (keys: metric, max_regression, p_below, op, backing, touch)",
+			    e->key);
 }
 
-/* Rule sections start here; the reader sees each line first. */
-static char *rule_reader(char *str, int num, void *stream)
+/* One [rule NAME] section, doc section i, as rule r. */
+static void read_rule(struct ini_doc *d, int i, struct rule *r)
 {
-	struct rule_state *st = stream;
-	char *line = fgets(str, num, st->file);
-	const char *text = line ? line + strspn(line, " \t") : NULL;
-
-	if (!line)
-		return NULL;
-	st->line++;
-	if (*text != '[')
-		return line;
-	st->current = NULL;
-	if (strncmp(text, "[rule ", 6) == 0 && strchr(text, ']')) {
-		struct rule *r;
-
-		if (st->rs->count == SIGNOFF_MAX_RULES) {
-			fail(st, "more than %s rules", "32");
-			return NULL;
-		}
-		r = &st->rs->rules[st->rs->count++];
-		memset(r, 0, sizeof(*r));
-		snprintf(r->name, sizeof(r->name), "%.*s", (int)(strchr(text, ']') - text - 6), text + 6);
-		r->line = st->line;
-		r->max_regression = NAN;
-		r->p_below = 0.01;
-		st->current = r;
-	}
-	return line;
+	memset(r, 0, sizeof(*r));
+	snprintf(r->name, sizeof(r->name), "%s", d->sections[i].name + 5);
+	r->line = d->sections[i].line;
+	r->max_regression = NAN;
+	r->p_below = 0.01;
+	for (int k = 0; k < d->nentries; k++)
+		if (d->entries[k].section == i)
+			rule_entry(d, &d->entries[k], r);
 }
 
 int signoff_load(const char *path, struct rule_set *rs, char *why, size_t len)
 {
-	struct rule_state st = { .rs = rs };
-	int syntax;
+	struct ini_doc *d = ini_doc_read(path, "sign-off rules", "'key = value' or '[rule NAME]'", why, len);
+	int failed;
 
 	memset(rs, 0, sizeof(*rs));
 	snprintf(rs->path, sizeof(rs->path), "%s", path);
-	st.file = fopen(path, "re");
-	if (!st.file) {
-		snprintf(why, len, "cannot read sign-off rules '%s': %s", path, strerror(errno));
+	if (!d)
 		return -1;
+	/* The other sections are the sweep's. */
+	for (int i = 0; i < d->nsections; i++) {
+		if (strncmp(d->sections[i].name, "rule ", 5) != 0)
+			continue;
+		if (rs->count == SIGNOFF_MAX_RULES) {
+			ini_problem(d, d->sections[i].line, "more than %d rules", SIGNOFF_MAX_RULES);
+			break;
+		}
+		read_rule(d, i, &rs->rules[rs->count++]);
 	}
-	syntax = ini_parse_stream(rule_reader, &st, on_entry, &st);
-	fclose(st.file);
-	if (syntax > 0 && !st.error[0]) {
-		st.line = syntax;
-		fail(&st, "%s", "syntax error: want 'key = value' or '[rule NAME]'");
-	}
-	for (int i = 0; !st.error[0] && i < rs->count; i++) {
-		st.line = rs->rules[i].line;
+	/* A rule's own keys are checked before what it lacks. */
+	for (int i = 0; !d->error_line && i < rs->count; i++)
 		if (!rs->rules[i].metric[0] || isnan(rs->rules[i].max_regression))
-			fail(&st, "[rule %s] needs 'metric' and 'max_regression'", rs->rules[i].name);
+			ini_problem(d, rs->rules[i].line, "[rule %s] needs 'metric' and 'max_regression'", rs->rules[i].name);
+	failed = ini_failed(d, why, len);
+	if (!failed && !rs->count) {
+		snprintf(why, len, "%s: no [rule NAME] section", path);
+		failed = 1;
 	}
-	if (!st.error[0] && !rs->count)
-		snprintf(st.error, sizeof(st.error), "%s: no [rule NAME] section", path);
-	if (st.error[0]) {
-		snprintf(why, len, "%s", st.error);
-		return -1;
-	}
-	return 0;
+	ini_doc_free(d);
+	return failed ? -1 : 0;
 }
 
 /* Is word one of the comma-separated items of list (empty list: everything)? */

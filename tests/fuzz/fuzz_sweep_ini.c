@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "fuzz.h"
-#include "inifile.h"
+#include "sweep_file.h"
 
 #define MAX_CASES 4096
 
