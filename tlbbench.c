@@ -19,7 +19,7 @@
 #include "lib/plot.h"
 #include "lib/pmu.h"
 #include "lib/sysinfo.h"
-#include "lib/topo.h"
+#include "lib/placement.h"
 #include "lib/util.h"
 
 static const char *const placement_descriptions[PLACE_POLICY_COUNT] = {

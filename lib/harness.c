@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "harness.h"
+#include "case_values.h"
 
 #include <limits.h>
 #include <signal.h>
@@ -52,89 +53,6 @@ void harness_init(struct harness *h, const struct topo *topo, const struct event
 void harness_close(struct harness *h)
 {
 	kstat_close(&h->kstat);
-}
-
-/* The measured values of a case, metric by metric, grown as samples come. */
-struct case_values {
-	double *v[CASE_METRICS];
-	int *iteration; /* each value's sample: not its index once a sample failed */
-	int n, cap;
-};
-
-static int grow(struct case_values *cv)
-{
-	int cap = cv->cap ? 2 * cv->cap : 16;
-	int *iteration = realloc(cv->iteration, sizeof(int) * (size_t)cap);
-
-	if (!iteration)
-		return -1;
-	cv->iteration = iteration;
-	for (int m = 0; m < CASE_METRICS; m++) {
-		double *grown = realloc(cv->v[m], sizeof(double) * (size_t)cap);
-
-		if (!grown)
-			return -1;
-		cv->v[m] = grown;
-	}
-	cv->cap = cap;
-	return 0;
-}
-
-static int record(struct case_values *cv, struct case_summary *sum, const struct sample *s)
-{
-	struct derived d;
-
-	if (cv->n == cv->cap && grow(cv) < 0)
-		return -1;
-	derive(s, &d);
-	cv->iteration[cv->n] = s->iteration;
-	cv->v[CM_WALL_NS][cv->n] = (double)s->wall_ns;
-	cv->v[CM_NS_PER_GIB][cv->n] = d.ns_per_gib;
-	cv->v[CM_FLUSHES][cv->n] = (double)s->kstat.flushes;
-	cv->v[CM_FLUSHES_PER_GIB][cv->n] = d.flushes_per_gib;
-	cv->v[CM_IPIS_PER_GIB][cv->n] = d.ipis_per_gib;
-	cv->v[CM_BASELINE_NS][cv->n] = (double)s->baseline_ns;
-	cv->v[CM_ACTIVATIONS_PER_GIB][cv->n] = d.activations_per_gib;
-	/* One unread sample makes the case's activations unread: no 0 stands in for it. */
-	sum->activations_ok = d.activations_ok && (cv->n == 0 || sum->activations_ok);
-	cv->n++;
-	sum->flushes_ok = s->kstat.flushes_ok;
-	sum->ipis_ok = s->kstat.interrupts_ok;
-	sum->baseline_ok = s->has_baseline;
-	return 0;
-}
-
-/* Statistics per metric, and which samples are outliers: flagged, never dropped. */
-static void summarise(struct case_summary *sum, const struct case_values *cv)
-{
-	sum->samples = cv->n;
-	for (int m = 0; cv->n && m < CASE_METRICS; m++) {
-		int k = 0;
-
-		stats_summarise(cv->v[m], (size_t)cv->n, 1, &sum->stat[m]);
-		for (int i = 0; i < cv->n && k < CASE_MAX_OUTLIERS; i++)
-			if (stats_is_outlier(cv->v[m], (size_t)cv->n, cv->v[m][i]))
-				sum->outlier_at[m][k++] = cv->iteration[i];
-	}
-}
-
-/* Enough samples? The fixed count, or, with a CI target, the target or a limit. */
-static const char *stop_reason(const struct case_params *p, const struct case_values *cv, uint64_t start_ns)
-{
-	struct summary wall;
-
-	if (p->ci_target <= 0)
-		return cv->n >= p->iterations ? case_stop_reasons[STOP_ITERATIONS] : NULL;
-	if (cv->n >= p->iterations) {
-		stats_summarise(cv->v[CM_WALL_NS], (size_t)cv->n, 1, &wall);
-		if (stats_ci_within(&wall, p->ci_target))
-			return case_stop_reasons[STOP_CI_TARGET];
-	}
-	if (cv->n >= p->max_iterations)
-		return case_stop_reasons[STOP_MAX_ITERATIONS];
-	if (p->max_time_s > 0 && (double)(monotonic_raw_ns() - start_ns) / 1e9 >= p->max_time_s)
-		return case_stop_reasons[STOP_MAX_TIME];
-	return NULL;
 }
 
 static int case_check(const struct case_params *p, struct case_summary *sum)
@@ -228,12 +146,12 @@ static bool next_sample(struct harness *h, struct case_run *cr, struct remote_se
 	if (s.iteration < 0)
 		return true;
 	h->sink.sample(h->sink.ctx, &s);
-	if (record(&cr->cv, cr->sum, &s) < 0) {
+	if (case_values_add(&cr->cv, cr->sum, &s) < 0) {
 		snprintf(cr->sum->why, sizeof(cr->sum->why), "out of memory");
 		cr->sum->failed = true;
 		return false;
 	}
-	cr->sum->stop_reason = stop_reason(p, &cr->cv, cr->start_ns);
+	cr->sum->stop_reason = case_values_stop_reason(&cr->cv, p, cr->start_ns);
 	return !cr->sum->stop_reason;
 }
 
@@ -287,14 +205,8 @@ static int case_resume(struct case_run *cr, const struct case_prior *pr)
 {
 	struct case_summary *sum = cr->sum;
 
-	for (int i = 0; i < pr->n; i++) {
-		if (cr->cv.n == cr->cv.cap && grow(&cr->cv) < 0)
-			return -1;
-		for (int m = 0; m < CASE_METRICS; m++)
-			cr->cv.v[m][cr->cv.n] = pr->v[m][i];
-		cr->cv.iteration[cr->cv.n] = pr->iteration[i];
-		cr->cv.n++;
-	}
+	if (case_values_add_prior(&cr->cv, pr) < 0)
+		return -1;
 	cr->prior_n = pr->n;
 	cr->first_iteration = pr->next_iteration;
 	sum->failed_samples = pr->failed_samples;
@@ -341,11 +253,9 @@ static int case_open(struct harness *h, const struct case_params *p, const struc
 /* Statistics, the case's line in cases.jsonl (skipped and refused cases too), the case's memory. */
 static void case_close(struct harness *h, struct case_run *cr)
 {
-	summarise(cr->sum, &cr->cv);
+	case_values_summarise(&cr->cv, cr->sum);
 	h->sink.case_done(h->sink.ctx, cr->sum);
-	for (int m = 0; m < CASE_METRICS; m++)
-		free(cr->cv.v[m]);
-	free(cr->cv.iteration);
+	case_values_free(&cr->cv);
 	free(cr->pus);
 	free(cr->cpu_ids);
 	cr->pus = NULL;

@@ -11,19 +11,9 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#define TLB_REASON_MAX 16
-#define KSTAT_MAX_CPUS 1024
-#define VMSTAT_TLB_COUNT 4
-#define UNSUPPORTED_LEN 400
+#include "kstat_parse.h"
 
-/* The reasons a kernel's tlb_flush tracepoint knows, from its format file. */
-struct tlb_reasons {
-	int count;
-	int code[TLB_REASON_MAX];
-	char name[TLB_REASON_MAX][40]; /* "local MM shootdown" -> "local_mm_shootdown" */
-	int local_mm; /* index of the reason a CPU records for a flush it initiates; -1 if absent */
-	bool pages_signed;
-};
+#define UNSUPPORTED_LEN 400
 
 struct kstat {
 	char tracefs[128];
@@ -48,7 +38,6 @@ struct kstat_sample {
 	uint64_t ipis_cpu[KSTAT_MAX_CPUS];  /* indexed by CPU number */
 };
 
-extern const char *const vmstat_tlb_names[VMSTAT_TLB_COUNT];
 
 /* Open everything that can be opened; what can't is recorded, never fatal. */
 void kstat_open(struct kstat *k);
@@ -60,19 +49,7 @@ void kstat_follow_task(struct kstat *k, pid_t tid);
 void kstat_start(struct kstat *k);
 void kstat_stop(struct kstat *k, struct kstat_sample *out);
 
-/* Where tracefs is mounted (/proc/self/mounts), or -1 when it is not. */
-int tracefs_mounted(char *path, size_t len);
-
 /* Say once, on stderr, which counters are not supported and why. */
 void kstat_report_unsupported(const struct kstat *k);
-
-/* Parsers, exposed for tests. */
-int tlb_reasons_parse(const char *format_text, struct tlb_reasons *out);
-/* TLB row of /proc/interrupts into per_cpu[cpu number]; -1 if there is none. */
-int interrupts_parse_tlb(const char *text, uint64_t *per_cpu, int max_cpus);
-/* nr_tlb_* values in vmstat_tlb_names order; -1 if the kernel has none. */
-int vmstat_parse_tlb(const char *text, uint64_t *values);
-/* Mount point of tracefs in a /proc/self/mounts stream, or -1. */
-int tracefs_find(FILE *mounts, char *path, size_t len);
 
 #endif

@@ -10,7 +10,7 @@
 #include "../bench/workload.h"
 #include "config.h"
 #include "pmu.h"
-#include "topo.h"
+#include "placement.h"
 
 #define SWEEP_PLACEMENTS 8
 

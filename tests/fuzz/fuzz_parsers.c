@@ -7,7 +7,7 @@
 #include "config.h"
 #include "fuzz.h"
 #include "sweep.h"
-#include "topo.h"
+#include "placement.h"
 
 static const char *const keys[] = {
 	"op", "backing", "touch", "populate", "dirty_tables", "size", "cap_size_to_memory", "cpus", "placement",

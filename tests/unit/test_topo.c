@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "topo.h"
+#include "placement.h"
 
 /*
  * How hwloc 2.9 synthetic descriptions attach NUMA nodes (checked by
