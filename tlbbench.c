@@ -14,6 +14,7 @@
 #include "lib/analyze.h"
 #include "lib/compare.h"
 #include "lib/kstat.h"
+#include "lib/meta.h"
 #include "lib/model.h"
 #include "lib/options.h"
 #include "lib/plot.h"

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sysinfo.h"
+#include "sysinfo_parse.h"
 #include "units.h"
 #include "util.h"
 

@@ -1,6 +1,6 @@
 #define _GNU_SOURCE
 #include "mapping.h"
-#include "sysinfo.h"
+#include "sysinfo_parse.h"
 #include "util.h"
 
 #include <errno.h>

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "meta.h"
 #include "sweep_file.h"
 #include "options.h"
 #include "report.h"
@@ -221,93 +222,6 @@ static int expand_all(const struct run_request *req, const struct topo *topo, st
 	return n;
 }
 
-json_t *counters_json(const struct kstat *k, const struct pmu_set *g)
-{
-	json_t *o = json_object(), *tp = json_object(), *reasons = json_object(), *events = json_object();
-
-	for (int i = 0; i < k->reasons.count; i++)
-		json_object_set_new(reasons, k->reasons.name[i], json_integer(k->reasons.code[i]));
-	json_object_set_new(tp, "supported", json_boolean(k->tracepoint_id >= 0));
-	if (k->tracepoint_id < 0)
-		json_object_set_new(tp, "why_not", json_string(k->tracepoint_unsupported));
-	json_object_set_new(tp, "tracefs", k->tracefs[0] ? json_string(k->tracefs) : json_null());
-	json_object_set_new(tp, "reasons", reasons);
-	json_object_set_new(o, "tlb_flush_tracepoint", tp);
-	json_object_set_new(o, "interrupts_tlb", json_boolean(k->have_interrupts));
-	json_object_set_new(o, "vmstat_nr_tlb", json_boolean(k->have_vmstat));
-	for (int i = 0; i < g->count; i++)
-		json_object_set_new(events, g->ev[i].name,
-				    json_string(g->ev[i].fd >= 0 ? "supported" : g->ev[i].unsupported));
-	json_object_set_new(o, "events", events);
-	return o;
-}
-
-json_t *counters_probe_json(const struct kstat *k)
-{
-	struct pmu_set g;
-	char why[256];
-	json_t *o;
-
-	if (pmu_init(why, sizeof(why)) < 0)
-		fprintf(stderr, "tlbbench: %s\n", why);
-	pmu_open(&g, pmu_default_events, pmu_default_event_count, 0, -1);
-	o = counters_json(k, &g);
-	pmu_close(&g);
-	return o;
-}
-
-/* The config as read, so a resumed run can tell it has not changed. */
-static json_t *config_json(const char *path)
-{
-	char full[PATH_MAX];
-	char *text = read_text_file(path);
-	json_t *o;
-
-	if (!text || !realpath(path, full)) {
-		free(text);
-		return json_null();
-	}
-	o = json_pack("{s:s, s:s}", "path", full, "text", text);
-	free(text);
-	return o ? o : json_null();
-}
-
-/* Now, as meta.json's timestamps are written. */
-static void utc_now(char *buf, size_t len)
-{
-	time_t now = time(NULL);
-
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-}
-
-static json_t *meta_json(int argc, char **argv, const struct run_request *req, const struct harness *h,
-			 const struct pmu_set *g)
-{
-	char cwd[PATH_MAX];
-	json_t *meta = json_object(), *cmd = json_array(), *scopes;
-	char when[64];
-
-	utc_now(when, sizeof(when));
-	for (int i = 0; i < argc; i++)
-		json_array_append_new(cmd, json_string(argv[i]));
-	scopes = json_pack("{s:s, s:s}", "events", "the task doing the op (per thread, user+kernel)",
-			   "events_remote_cpus", "CPU-wide on the remote CPUs, summed (all tasks there)");
-	json_object_set_new(meta, "tlbbench_version", json_string(TLBBENCH_VERSION));
-	json_object_set_new(meta, "results_format", json_integer(RESULTS_FORMAT));
-	json_object_set_new(meta, "git_revision", json_string(TLBBENCH_GIT_REV));
-	json_object_set_new(meta, "started", json_string(when));
-	json_object_set_new(meta, "command_line", cmd);
-	json_object_set_new(meta, "cwd", getcwd(cwd, sizeof(cwd)) ? json_string(cwd) : json_null());
-	json_object_set_new(meta, "config", req->config ? config_json(req->config) : json_null());
-	json_object_set_new(meta, "order", json_string(req->run.interleave ? "interleave" : "sequential"));
-	json_object_set_new(meta, "info", sysinfo_collect());
-	json_object_set_new(meta, "topology", json_string(h->topo->summary));
-	json_object_set_new(meta, "counters", counters_json(&h->kstat, g));
-	json_object_set_new(meta, "event_scopes", scopes);
-	json_object_set_new(meta, "kernel_model", model_json(&h->model));
-	return meta;
-}
-
 static void default_out_dir(char *buf, size_t len)
 {
 	time_t now = time(NULL);
@@ -315,20 +229,6 @@ static void default_out_dir(char *buf, size_t len)
 
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&now));
 	snprintf(buf, len, "results/%s", stamp);
-}
-
-/* meta.json of a resumed run keeps the first start and adds when each resume began. */
-static void resumed_note(json_t *meta)
-{
-	json_t *resumed = json_object_get(meta, "resumed");
-	char when[64];
-
-	utc_now(when, sizeof(when));
-	if (!json_is_array(resumed)) {
-		resumed = json_array();
-		json_object_set_new(meta, "resumed", resumed);
-	}
-	json_array_append_new(resumed, json_string(when));
 }
 
 /* Open the result directory: meta.json, the topology, the sample files. */
@@ -345,9 +245,9 @@ static void open_results(struct run_request *req, struct harness *h, struct repo
 			fprintf(stderr, "tlbbench: event %s not supported: %s\n", probe.ev[i].name, probe.ev[i].unsupported);
 	if (req->resumed_meta) {
 		meta = json_incref(req->resumed_meta);
-		resumed_note(meta);
+		meta_note_resumed(meta);
 	} else {
-		meta = meta_json(argc + 1, argv - 1, req, h, &probe);
+		meta = meta_json(argc + 1, argv - 1, req->config, req->run.interleave, h, &probe);
 	}
 	pmu_close(&probe);
 	/* Not bad input: the directory was well named, the system would not make or write it. */

@@ -67,7 +67,8 @@ struct run_settings {
 	bool interleave; /* order = interleave: one sample of every case per round */
 };
 
-/* The keys sweep_set takes, for messages. */
+/* The keys sweep_set takes, for messages. sweep_set, run_setting_set and
+ * event_set_parse, and the values they take, are in lib/sweep_keys.c. */
 extern const char sweep_keys[];
 
 void sweep_defaults(struct sweep *s, int max_cpus);

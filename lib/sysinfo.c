@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include "sysinfo.h"
+#include "sysinfo_parse.h"
 #include "kstat.h"
 #include "util.h"
 
@@ -24,57 +25,6 @@
 #define THP_DIR "/sys/kernel/mm/transparent_hugepage/"
 #define VULN_DIR "/sys/devices/system/cpu/vulnerabilities"
 #define DMI_DIR "/sys/class/dmi/id/"
-
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-char *sysinfo_bracketed_choice(const char *text)
-{
-	const char *open, *close;
-
-	if (!text)
-		return NULL;
-	open = strchr(text, '[');
-	if (!open)
-		return NULL;
-	close = strpbrk(open + 1, "[]\n");
-	if (!close || *close != ']' || close == open + 1)
-		return NULL;
-	return strndup(open + 1, (size_t)(close - open - 1));
-}
-
-char *sysinfo_field(const char *text, const char *key)
-{
-	size_t klen = key ? strlen(key) : 0;
-	const char *line = text;
-
-	if (!text || !klen)
-		return NULL;
-	while (line && *line) {
-		const char *p = line, *end, *nl = strchr(line, '\n');
-
-		while (is_blank(*p))
-			p++;
-		if (!strncmp(p, key, klen)) {
-			p += klen;
-			while (is_blank(*p))
-				p++;
-			if (*p == ':') {
-				p++;
-				end = nl ? nl : p + strlen(p);
-				while (p < end && is_blank(*p))
-					p++;
-				while (end > p && (is_blank(end[-1]) || end[-1] == '\r'))
-					end--;
-				return strndup(p, (size_t)(end - p));
-			}
-		}
-		line = nl ? nl + 1 : NULL;
-	}
-	return NULL;
-}
 
 static json_t *or_null(json_t *v)
 {
@@ -117,7 +67,7 @@ static json_t *file_has_line(const char *path, const char *prefix, bool skip_bla
 	while (!found && line && *line) {
 		const char *p = line;
 
-		while (skip_blanks && is_blank(*p))
+		while (skip_blanks && proc_blank(*p))
 			p++;
 		found = !strncmp(p, prefix, strlen(prefix));
 		line = strchr(line, '\n');
@@ -137,7 +87,7 @@ static bool has_word(const char *list, const char *word)
 	while (*p) {
 		size_t n;
 
-		while (is_blank(*p))
+		while (proc_blank(*p))
 			p++;
 		n = strcspn(p, " \t");
 		if (n == wlen && !strncmp(p, word, wlen))
@@ -260,36 +210,6 @@ static json_t *hypervisor_info(const char *flags)
 	set(o, "kvm_pv_tlb_flush", kvm_pv_tlb_flush(signature));
 	set(o, "cpuid_signature", signature);
 	return o;
-}
-
-int meminfo_number(const char *meminfo, const char *key, bool in_bytes, uint64_t *value)
-{
-	char *text = meminfo ? NULL : read_text_file("/proc/meminfo");
-	char *s = sysinfo_field(meminfo ? meminfo : text, key), *end;
-	unsigned long long v;
-	int ret = -1;
-
-	free(text);
-	if (!s)
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *s == '-')
-		goto out;
-	while (is_blank(*end))
-		end++;
-	if (in_bytes) {
-		if (strcmp(end, "kB") || v > (unsigned long long)INT64_MAX / 1024)
-			goto out;
-		v *= 1024;
-	} else if (*end || v > (unsigned long long)INT64_MAX) {
-		goto out;
-	}
-	*value = v;
-	ret = 0;
-out:
-	free(s);
-	return ret;
 }
 
 static json_t *meminfo_value(const char *meminfo, const char *key, bool in_bytes)

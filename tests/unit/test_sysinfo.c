@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "sysinfo.h"
+#include "sysinfo_parse.h"
 
 static void check_choice(const char *text, const char *want)
 {
