@@ -1,8 +1,9 @@
 #!/usr/bin/perl
-# The include graph of the C sources has no cycle. A module is a .c file and
-# its .h (lib/report.c and lib/report.h are report); module A depends on B
-# when A's .c or .h includes B's .h. A cycle means two modules that cannot be
-# understood, tested or replaced one without the other.
+# The code's layout rules: the include graph of the C sources has no cycle,
+# and no C file is much over 400 lines (one concern each). A module is a .c
+# file and its .h (lib/report.c and lib/report.h are report); module A
+# depends on B when A's .c or .h includes B's .h. A cycle means two modules
+# that cannot be understood, tested or replaced one without the other.
 use strict;
 use warnings;
 use Test::More;
@@ -44,6 +45,17 @@ sub visit {
 }
 visit($_) for grep { !$state{$_} } sort keys %deps;
 is(scalar @cycles, 0, 'the module include graph has no cycle') or diag(join("\n", @cycles));
+
+# Files of one concern: none much over 400 lines, tests and fuzzers too.
+my $max_lines = 410;
+my @long;
+for my $file (@files, glob("$top/tests/unit/*.c"), glob("$top/tests/fuzz/*.c")) {
+	open(my $fh, '<', $file) or die "$file: $!";
+	my $n = () = <$fh>;
+	close($fh);
+	push @long, sprintf('%s: %d lines', $file =~ s{^\Q$top\E/}{}r, $n) if $n > $max_lines;
+}
+is(scalar @long, 0, "no C file over $max_lines lines") or diag(join("\n", @long));
 
 # The check itself finds a cycle when there is one.
 %deps = (a => { b => 1 }, b => { c => 1 }, c => { a => 1 }, d => { a => 1 });
