@@ -4,6 +4,7 @@
 #include "plot.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <libgen.h>
 #include <limits.h>
@@ -282,6 +283,80 @@ out:
 	return ret;
 }
 
+/* Median of a metric as a data column: "NaN" when unread. */
+static void write_median(FILE *f, const struct result_set *rs, const struct result_case *c, const char *metric)
+{
+	double v = results_median(rs, c, metric);
+
+	if (isnan(v))
+		fprintf(f, " NaN");
+	else
+		fprintf(f, " %.4f", v);
+}
+
+/* A run's short name for a key: its directory, or the one above when that is "results" (a guest's). */
+static void run_name(const char *dir, char *buf, size_t len)
+{
+	char copy[PATH_MAX], *name;
+
+	bounded(copy, sizeof(copy), "%s", dir);
+	while (strlen(copy) > 1 && copy[strlen(copy) - 1] == '/')
+		copy[strlen(copy) - 1] = '\0';
+	name = strrchr(copy, '/');
+	if (name && strcmp(name, "/results") == 0 && name != copy) {
+		*name = '\0';
+		name = strrchr(copy, '/');
+	}
+	bounded(buf, len, "%s", name ? name + 1 : copy);
+}
+
+/* ab-counts.png in NEW/plots: every case both runs have, its flushes and IPIs per GiB, base beside new. */
+static int plot_ab_counts(const struct result_set *base, const struct result_set *new, char *why, size_t len)
+{
+	struct gnuplot_vars *v = calloc(1, sizeof(*v));
+	char path[PATH_MAX], text[1400];
+	int k = 0, ret = -1;
+	FILE *f;
+
+	bounded(path, sizeof(path), "%s/plots/ab-counts.dat", new->dir);
+	f = v ? fopen(path, "we") : NULL;
+	if (!f) {
+		bounded(why, len, "cannot write %s: %s", path, strerror(errno));
+		free(v);
+		return -1;
+	}
+	fprintf(f, "# index base_flushes/GiB new_flushes/GiB base_IPIs/GiB new_IPIs/GiB label\n");
+	for (int i = 0; i < new->ncases; i++) {
+		const struct result_case *c = &new->cases[i], *b = results_find(base, c->key);
+
+		if (!b)
+			continue;
+		fprintf(f, "%d", k++);
+		write_median(f, base, b, "flushes_per_gib");
+		write_median(f, new, c, "flushes_per_gib");
+		write_median(f, base, b, "ipis_per_gib");
+		write_median(f, new, c, "ipis_per_gib");
+		fprintf(f, " \"%s\"\n", c->label);
+	}
+	fclose(f);
+	var(v, "datafile", path);
+	bounded(text, sizeof(text), "base %s, new %s", base->dir, new->dir);
+	var(v, "subtitle", text);
+	run_name(base->dir, text, sizeof(text));
+	var(v, "basename", text);
+	run_name(new->dir, text, sizeof(text));
+	var(v, "newname", text);
+	if (v->count < MAX_VARS)
+		bounded(v->text[v->count++], sizeof(v->text[0]), "ncases=%d", k);
+	bounded(path, sizeof(path), "%s/plots", new->dir);
+	if (!k)
+		bounded(why, len, "no case of %s matches one of %s", new->dir, base->dir);
+	else
+		ret = gnuplot_draw(v, "ab_counts.gp", path, "ab-counts", why, len);
+	free(v);
+	return ret;
+}
+
 static const struct cmd_spec plot_spec = {
 	.name = "plot", .args = "DIR [NEW]", .min_args = 1, .max_args = 2,
 	.about = "gnuplot plots (PNG and SVG) of DIR in DIR/plots, and of NEW, and of NEW against DIR.",
@@ -299,7 +374,8 @@ int cmd_plot(int argc, char **argv)
 	for (int i = 0; i < n && !status; i++)
 		if (plot_run(&sets[i], why, sizeof(why)) < 0)
 			status = 1;
-	if (!status && n == 2 && plot_compare(&sets[0], &sets[1], why, sizeof(why)) < 0)
+	if (!status && n == 2 &&
+	    (plot_compare(&sets[0], &sets[1], why, sizeof(why)) < 0 || plot_ab_counts(&sets[0], &sets[1], why, sizeof(why)) < 0))
 		status = 1;
 	if (status)
 		fprintf(stderr, "tlbbench: %s\n", why);

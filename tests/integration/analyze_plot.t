@@ -74,6 +74,19 @@ my ($s2, $o2, $e2, $dir2) = tlbbench_run('-c', $config->filename);
 is($status, 0, 'plot BASE NEW exits 0') or diag($err);
 ok(-s "$dir2/plots/compare.png" > 1000, 'compare.png is not empty');
 like(slurp("$dir2/plots/compare.svg"), qr/Change of time per GiB, new against base/, 'compare: its title');
+# And the A/B of the counts: each case both runs have, base beside new, the medians of each side.
+ok(-s "$dir2/plots/ab-counts.png" > 1000, 'ab-counts.png is not empty');
+like(slurp("$dir2/plots/ab-counts.svg"), qr/Flushes and shootdown IPIs per GiB, base beside new/, 'ab-counts: its title');
+sub median_of { my @v = sort { $a <=> $b } @_; return @v % 2 ? $v[$#v / 2] : ($v[@v / 2 - 1] + $v[@v / 2]) / 2 }
+my @rows = grep { !/^#/ } split /\n/, slurp("$dir2/plots/ab-counts.dat");
+my @pair = grep { $_->{op} eq 'munmap' && $_->{touch} eq 'dirty' } read_samples($dir);
+my @pair2 = grep { $_->{op} eq 'munmap' && $_->{touch} eq 'dirty' } read_samples($dir2);
+my ($dirty_row) = grep { /"munmap shmem dirty 64M 1cpu/ } @rows;
+ok(defined $dirty_row, 'ab-counts.dat: a row for munmap shmem dirty 64M at 1 CPU') or diag(join("\n", @rows));
+my @col = split ' ', $dirty_row // '';
+is($col[1] + 0, median_of(map { $_->{flushes_per_gib} } @pair), 'ab-counts.dat: the base median of flushes per GiB');
+is($col[2] + 0, median_of(map { $_->{flushes_per_gib} } @pair2), 'ab-counts.dat: the new median of flushes per GiB');
+is(scalar @rows, 3, 'ab-counts.dat: one row per case both runs have (dirty, clean, flush_cost)');
 
 ($status, $out, $err) = run_cmd($TLBBENCH, 'analyze', "$dir/nowhere");
 is($status, 2, 'analyze of a missing directory: exit 2');
