@@ -12,7 +12,8 @@
 # tree (then the baseline is BASE). Every kernel is checked before any is
 # built (kernel/build.sh --check), and built or reused (build.sh caches them).
 # OUTDIR (default results/ab-DATE) gets NAME/ per kernel (results,
-# console.log, guest.json, build.json), compare-NAME.txt, and ab.json: which
+# console.log, guest.json, build.json; its results/plots has the A/B plots
+# compare and ab-counts), compare-NAME.txt, and ab.json: which
 # source, patches (SHA-256) and config made each kernel, and how times were
 # taken (TCG: counts exact, times emulated; KVM: a cost measure).
 # CONFIG's [rule] sections, if any, give compare its sign-off rules.
@@ -53,6 +54,9 @@ for variant in "${variants[@]}"; do
 	"$top/tlbbench" compare "$out/baseline/results" "$out/$name/results" "${signoff[@]}" | tee "$out/compare-$name.txt"
 	status=${PIPESTATUS[0]}
 	[ "$status" -gt "$worst" ] && worst=$status
+	# The A/B pictures (compare, ab-counts) into the variant's results/plots.
+	"$top/tlbbench" plot "$out/baseline/results" "$out/$name/results" > /dev/null ||
+		echo "ab.sh: tlbbench plot of $name against the baseline failed" >&2
 	compares+=("$name#=$status")
 done
 kernels_json=$(IFS=,; echo "[${kernels[*]}]")
