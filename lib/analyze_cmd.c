@@ -78,7 +78,7 @@ static void print_fits(const struct analysis *a)
 	printf("(ratio: in-situ / calibrated)\n");
 	if (bent)
 		printf("* lof_p < 0.01: the time is no straight line in the flushes (see dose.png). The slope is then an "
-		       "average, not the\n  price of one flush: forced flushes also shorten the gather batch (README, "
+		       "average, not the\n  price of one flush: forced flushes also shorten the gather batch (docs/method.md, "
 		       "Dose-response).\n");
 }
 

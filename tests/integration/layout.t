@@ -1,9 +1,10 @@
 #!/usr/bin/perl
 # The code's layout rules: the include graph of the C sources has no cycle,
-# and no C file is much over 400 lines (one concern each). A module is a .c
-# file and its .h (lib/report.c and lib/report.h are report); module A
-# depends on B when A's .c or .h includes B's .h. A cycle means two modules
-# that cannot be understood, tested or replaced one without the other.
+# no C file is much over 400 lines (one concern each), and the README is a
+# short front door to docs/. A module is a .c file and its .h (lib/report.c
+# and lib/report.h are report); module A depends on B when A's .c or .h
+# includes B's .h. A cycle means two modules that cannot be understood,
+# tested or replaced one without the other.
 use strict;
 use warnings;
 use Test::More;
@@ -56,6 +57,15 @@ for my $file (@files, glob("$top/tests/unit/*.c"), glob("$top/tests/fuzz/*.c")) 
 	push @long, sprintf('%s: %d lines', $file =~ s{^\Q$top\E/}{}r, $n) if $n > $max_lines;
 }
 is(scalar @long, 0, "no C file over $max_lines lines") or diag(join("\n", @long));
+
+# The README is a front door: at most 10 KB, with the data-flow diagram; the rest is in docs/.
+my $readme = do { local $/; open(my $fh, '<', "$top/README.md") or die; <$fh> };
+cmp_ok(length($readme), '<=', 10240, 'README.md is at most 10 KB (' . length($readme) . ' bytes)');
+like($readme, qr/lib\/harness .*\n(?s:.*)lib\/measure .*\n(?s:.*)lib\/report/, 'README.md draws the data flow');
+for my $doc (qw(method kernels reference)) {
+	ok(-s "$top/docs/$doc.md", "docs/$doc.md is there");
+	like($readme, qr/\]\(docs\/$doc\.md\)/, "README.md links docs/$doc.md");
+}
 
 # The check itself finds a cycle when there is one.
 %deps = (a => { b => 1 }, b => { c => 1 }, c => { a => 1 }, d => { a => 1 });
