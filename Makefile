@@ -3,7 +3,9 @@ CC ?= gcc
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -pthread -MMD -MP
 GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
-CPPFLAGS += -Ibuild
+# lib/ in two halves and what both use; cmd/ the subcommands; bench/ the workloads.
+SRC_DIRS := lib/common lib/measure lib/analyze cmd bench
+CPPFLAGS += -Ibuild $(addprefix -I,$(SRC_DIRS))
 LDLIBS := -lpfm -lhwloc -linih -ljansson -lgsl -lgslcblas -lm -pthread
 
 # Debian packages the build, the tests and the plots need (libpfm4 has no pkg-config file).
@@ -11,7 +13,7 @@ DEBIAN_PACKAGES := libpfm4-dev libhwloc-dev gnuplot-nox libinih-dev libjansson-d
 
 # BUILD holds the objects and test binaries; `make check` uses its own.
 BUILD ?= build
-LIB_SRC := $(wildcard lib/*.c)
+LIB_SRC := $(wildcard lib/*/*.c cmd/*.c)
 BENCH_SRC := $(wildcard bench/*.c)
 OBJ := $(patsubst %.c,$(BUILD)/%.o,tlbbench.c $(LIB_SRC) $(BENCH_SRC))
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC) $(BENCH_SRC))
@@ -35,7 +37,9 @@ build/version.h: FORCE
 	@echo '#define TLBBENCH_GIT_REV "$(GIT_REV)"' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
-$(BUILD)/tlbbench.o $(BUILD)/lib/run.o $(BUILD)/lib/resume.o: build/version.h
+# What includes lib/common/revision.h (the git revision) waits for it.
+REVISION_USERS := tlbbench.c cmd/run.c cmd/events_cmd.c lib/measure/resume.c lib/measure/meta.c
+$(patsubst %.c,$(BUILD)/%.o,$(REVISION_USERS)): build/version.h
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -43,7 +47,7 @@ $(BUILD)/%.o: %.c
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Ilib -o $@ $^ $(LDLIBS) -lcmocka
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 # Install only the Debian packages that are missing.
 deps:
@@ -125,9 +129,9 @@ FUZZ_LIB_OBJ := $(patsubst %.c,build/fuzz/%.o,$(LIB_SRC) $(BENCH_SRC) tests/fuzz
 
 build/fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) -Ilib -std=gnu11 -Wall -Wextra -pthread -MMD -MP $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(FUZZ_CC) $(CPPFLAGS) -std=gnu11 -Wall -Wextra -pthread -MMD -MP $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
-build/fuzz/lib/run.o build/fuzz/lib/resume.o: build/version.h
+$(patsubst %.c,build/fuzz/%.o,$(REVISION_USERS)): build/version.h
 # Kept, so a second build links without recompiling.
 .SECONDARY: $(FUZZ_LIB_OBJ) $(patsubst %,build/fuzz/tests/fuzz/fuzz_%.o,$(FUZZ_ALL))
 

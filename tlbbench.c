@@ -8,20 +8,21 @@
 #include <string.h>
 #include <time.h>
 
-#include "bench/race.h"
-#include "bench/workload.h"
-#include "lib/run.h"
-#include "lib/analyze.h"
-#include "lib/compare.h"
-#include "lib/kstat.h"
-#include "lib/meta.h"
-#include "lib/model.h"
-#include "lib/options.h"
-#include "lib/plot.h"
-#include "lib/pmu.h"
-#include "lib/sysinfo.h"
-#include "lib/placement.h"
-#include "lib/util.h"
+#include "race.h"
+#include "workload.h"
+#include "commands.h"
+#include "revision.h"
+#include "analyze.h"
+#include "compare.h"
+#include "kstat.h"
+#include "meta.h"
+#include "model.h"
+#include "options.h"
+#include "plot.h"
+#include "pmu.h"
+#include "sysinfo.h"
+#include "placement.h"
+#include "util.h"
 
 static const char *const placement_descriptions[PLACE_POLICY_COUNT] = {
 	[PLACE_COMPACT] = "logical PU order: SMT siblings first",

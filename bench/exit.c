@@ -20,7 +20,7 @@
 #endif
 
 #include "workload.h"
-#include "../lib/util.h"
+#include "util.h"
 
 struct exit_shared {
 	uint64_t exit_start_ns;

@@ -11,7 +11,7 @@
 #include <sys/mman.h>
 
 #include "workload.h"
-#include "../lib/util.h"
+#include "util.h"
 
 #define FLUSH_COST_ROUNDS 1000
 

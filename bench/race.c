@@ -19,8 +19,8 @@
 
 #include "race.h"
 #include "race_mode.h"
-#include "../lib/options.h"
-#include "../lib/util.h"
+#include "options.h"
+#include "util.h"
 
 #define RACE_WARNINGS_KEPT 16
 

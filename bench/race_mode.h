@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../lib/topo.h"
+#include "topo.h"
 
 enum zap_mode { ZAP_MADV, ZAP_REMAP };
 

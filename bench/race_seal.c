@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "race_mode.h"
-#include "../lib/units.h"
+#include "units.h"
 
 #define SEAL_SIZE PAGE_TABLE_SPAN
 

@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include "race_mode.h"
-#include "../lib/mapping.h"
-#include "../lib/util.h"
+#include "mapping.h"
+#include "util.h"
 
 #define TRUNCATE_TABLES 4
 #define HOLE_BYTES (64 << 10)

@@ -24,8 +24,8 @@
 #include <unistd.h>
 
 #include "race_mode.h"
-#include "../lib/mapping.h"
-#include "../lib/util.h"
+#include "mapping.h"
+#include "util.h"
 
 #define WB_PAGES (PAGE_TABLE_SPAN / SMALL_PAGE_SIZE)
 

@@ -1,5 +1,5 @@
 /* A workload is one teardown operation. Each fills one struct workload; the
- * harness (lib/harness.c) owns threads, placement, counters and timing. */
+ * harness (lib/measure/harness.c) owns threads, placement, counters and timing. */
 #ifndef TLBBENCH_WORKLOAD_H
 #define TLBBENCH_WORKLOAD_H
 
@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "../lib/mapping.h"
-#include "../lib/remote.h"
+#include "mapping.h"
+#include "remote.h"
 
 struct placement;
 

@@ -7,7 +7,7 @@
 #     remote CPUs, IPIs = flushes x (k - 1) within 5 %;
 #   idle (remote CPUs in lazy TLB): only the flush that frees page tables
 #     reaches them: (k - 1) per munmap, none for MADV_DONTNEED (page tables stay);
-#   baseline: flushes = the kernel model's (lib/model.c) within one per op;
+#   baseline: flushes = the kernel model's (lib/measure/model.c) within one per op;
 #   a patched kernel: dirty shmem within one flush per op of clean shmem (the
 #     forced flush is gone), and the saving against the baseline, per GiB.
 # Usage: scale-table.pl [--data FILE] DIR...   (--data: blocks for plots/scale.gp)

@@ -1,9 +1,9 @@
 #!/usr/bin/perl
 # The code's layout rules: the include graph of the C sources has no cycle,
 # no C file is much over 400 lines (one concern each), and the README is a
-# short front door to docs/. A module is a .c file and its .h (lib/report.c
-# and lib/report.h are report); module A depends on B when A's .c or .h
-# includes B's .h. A cycle means two modules that cannot be understood,
+# short front door to docs/. A module is a .c file and its .h
+# (lib/measure/report.c and .h are report); module A depends on B when A's .c
+# or .h includes B's .h. A cycle means two modules that cannot be understood,
 # tested or replaced one without the other.
 use strict;
 use warnings;
@@ -12,11 +12,13 @@ use FindBin;
 use File::Basename qw(basename);
 
 my $top = "$FindBin::Bin/../..";
-my @files = grep { -f } (glob("$top/lib/*.[ch]"), glob("$top/bench/*.[ch]"), "$top/tlbbench.c");
+my @files = grep { -f } (glob("$top/lib/*/*.[ch]"), glob("$top/cmd/*.[ch]"), glob("$top/bench/*.[ch]"), "$top/tlbbench.c");
 ok(@files > 40, scalar(@files) . ' C sources and headers found');
-my %deps;
+ok(!glob("$top/lib/*.[ch]"), 'lib/ holds its halves only: no source directly in lib/');
+my (%deps, %dir);
 for my $file (@files) {
 	my $module = basename($file) =~ s/\.[ch]$//r;
+	$dir{$module} = $file =~ m{/lib/(common|measure|analyze)/} ? $1 : $file =~ m{/cmd/} ? 'cmd' : $file =~ m{/bench/} ? 'bench' : 'top';
 	$deps{$module} //= {};
 	open(my $fh, '<', $file) or die "$file: $!";
 	while (<$fh>) {
@@ -47,6 +49,21 @@ sub visit {
 visit($_) for grep { !$state{$_} } sort keys %deps;
 is(scalar @cycles, 0, 'the module include graph has no cycle') or diag(join("\n", @cycles));
 
+# The halves: the analysis (lib/analyze) never includes measuring code (lib/measure, bench) or a
+# command; what both use (lib/common) includes neither; only cmd/ and tlbbench.c include commands.
+my %may = (common => { common => 1 }, analyze => { common => 1, analyze => 1 },
+	   measure => { common => 1, measure => 1, analyze => 1, bench => 1 },
+	   bench => { common => 1, measure => 1, analyze => 1, bench => 1 });
+my @crossings;
+for my $m (sort keys %deps) {
+	my $allowed = $may{ $dir{$m} } or next;
+	for my $d (sort keys %{ $deps{$m} }) {
+		push @crossings, "$dir{$m}/$m includes $dir{$d}/$d" if $dir{$d} && !$allowed->{ $dir{$d} };
+	}
+}
+is(scalar @crossings, 0, 'the analysis includes no measuring code; lib/common includes neither half; only commands include commands')
+	or diag(join("\n", @crossings));
+
 # Files of one concern: none much over 400 lines, tests and fuzzers too.
 my $max_lines = 410;
 my @long;
@@ -61,7 +78,7 @@ is(scalar @long, 0, "no C file over $max_lines lines") or diag(join("\n", @long)
 # The README is a front door: at most 10 KB, with the data-flow diagram; the rest is in docs/.
 my $readme = do { local $/; open(my $fh, '<', "$top/README.md") or die; <$fh> };
 cmp_ok(length($readme), '<=', 10240, 'README.md is at most 10 KB (' . length($readme) . ' bytes)');
-like($readme, qr/lib\/harness .*\n(?s:.*)lib\/measure .*\n(?s:.*)lib\/report/, 'README.md draws the data flow');
+like($readme, qr/harness ── per case.*\n(?s:.*)measure ── per sample.*\n(?s:.*)report: samples\.jsonl(?s:.*)lib\/analyze\//, 'README.md draws the data flow');
 for my $doc (qw(method kernels reference)) {
 	ok(-s "$top/docs/$doc.md", "docs/$doc.md is there");
 	like($readme, qr/\]\(docs\/$doc\.md\)/, "README.md links docs/$doc.md");

@@ -1,4 +1,4 @@
-/* Unit tests for lib/config.c: sizes, CPU counts and lists from the command line. */
+/* Unit tests for lib/common/config.c: sizes, CPU counts and lists from the command line. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-/* Unit tests for stats_fit_line (lib/fit.c): the in-situ price of a forced
+/* Unit tests for stats_fit_line (lib/analyze/fit.c): the in-situ price of a forced
  * flush is the slope of such a fit, so it is checked on known lines. */
 #include <stdarg.h>
 #include <stddef.h>

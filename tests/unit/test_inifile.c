@@ -1,4 +1,4 @@
-/* Unit tests for lib/inifile.c, the one INI reader of sweeps and sign-off
+/* Unit tests for lib/common/inifile.c, the one INI reader of sweeps and sign-off
  * rules: sections and entries with their lines, and the problem earliest in
  * the file kept whatever order the problems are found in. */
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* Unit tests for the parsers of lib/kstat.c: the tlb_flush format file,
+/* Unit tests for the parsers of lib/measure/kstat.c: the tlb_flush format file,
  * /proc/interrupts, /proc/vmstat and /proc/self/mounts. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* Unit tests for lib/mapping.c: the smaps parser, the backing check, the names. */
+/* Unit tests for lib/measure/mapping.c: the smaps parser, the backing check, the names. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-/* Unit tests for lib/model.c against the table in ../shared/KERNEL-NOTES.md. */
+/* Unit tests for lib/measure/model.c against the table in ../shared/KERNEL-NOTES.md. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

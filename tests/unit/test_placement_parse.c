@@ -1,4 +1,4 @@
-/* Unit tests for lib/placement.c's parser: every policy name, PU lists and
+/* Unit tests for lib/measure/placement.c's parser: every policy name, PU lists and
  * ranges, and a clear refusal naming the bad item. */
 #define _GNU_SOURCE
 #include <stdarg.h>

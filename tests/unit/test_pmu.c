@@ -1,4 +1,4 @@
-/* Unit tests for lib/pmu.c: event keys, and an unsupported event kept apart
+/* Unit tests for lib/measure/pmu.c: event keys, and an unsupported event kept apart
  * from the ones that open. */
 #include <stdarg.h>
 #include <stddef.h>

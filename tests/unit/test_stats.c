@@ -1,4 +1,4 @@
-/* Unit tests for lib/stats.c: medians, summaries, outliers, the bootstrap, the CI target
+/* Unit tests for lib/analyze/stats.c: medians, summaries, outliers, the bootstrap, the CI target
  * (the two-sample comparison: test_stats_compare.c). */
 #include <stdarg.h>
 #include <stddef.h>

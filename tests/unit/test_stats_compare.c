@@ -1,4 +1,4 @@
-/* Unit tests for lib/stats.c: the two-sample comparison (Mann-Whitney, Welch,
+/* Unit tests for lib/analyze/stats.c: the two-sample comparison (Mann-Whitney, Welch,
  * Hodges-Lehmann and its CI) against values computed by hand or by R. */
 #include <stdarg.h>
 #include <stddef.h>

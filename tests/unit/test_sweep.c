@@ -1,4 +1,4 @@
-/* Unit tests for lib/sweep.c: the populate axis and the dose-response list,
+/* Unit tests for lib/measure/sweep.c: the populate axis and the dose-response list,
  * expanded into cases and checked against the rest of the sweep. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* Unit tests for lib/sysinfo.c: the text parsers, the report format, the key set. */
+/* Unit tests for lib/measure/sysinfo.c: the text parsers, the report format, the key set. */
 #define _GNU_SOURCE
 #include <stdarg.h>
 #include <stddef.h>

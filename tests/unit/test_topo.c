@@ -1,4 +1,4 @@
-/* Unit tests for lib/topo.c and lib/placement.c: every policy's PU order on synthetic machines, PU lists,
+/* Unit tests for lib/measure/topo.c and lib/measure/placement.c: every policy's PU order on synthetic machines, PU lists,
  * the real machine (placement parsing: test_placement_parse.c). */
 #define _GNU_SOURCE
 #include <stdarg.h>

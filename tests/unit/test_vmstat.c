@@ -1,4 +1,4 @@
-/* Unit tests for lib/vmstat.c: the counters an op changed. */
+/* Unit tests for lib/measure/vmstat.c: the counters an op changed. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

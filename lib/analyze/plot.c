@@ -17,7 +17,6 @@
 
 #include "analyze.h"
 #include "gnuplot.h"
-#include "options.h"
 #include "plot_analysis.h"
 #include "compare.h"
 #include "results.h"
@@ -210,7 +209,7 @@ static void subtitle(const struct result_set *rs, char *buf, size_t len)
 }
 
 /* time.png and flushes.png of one result directory. */
-static int plot_run(const struct result_set *rs, char *why, size_t len)
+int plot_run(const struct result_set *rs, char *why, size_t len)
 {
 	struct gnuplot_vars *v = calloc(1, sizeof(*v));
 	char dir[PATH_MAX], path[PATH_MAX + 32], text[1400];
@@ -240,7 +239,7 @@ out:
 }
 
 /* compare.png in NEW/plots: each case's change of time per GiB against BASE. */
-static int plot_compare(const struct result_set *base, const struct result_set *new, char *why, size_t len)
+int plot_compare(const struct result_set *base, const struct result_set *new, char *why, size_t len)
 {
 	struct gnuplot_vars *v = calloc(1, sizeof(*v));
 	struct compare_row *rows = NULL;
@@ -311,7 +310,7 @@ static void run_name(const char *dir, char *buf, size_t len)
 }
 
 /* ab-counts.png in NEW/plots: every case both runs have, its flushes and IPIs per GiB, base beside new. */
-static int plot_ab_counts(const struct result_set *base, const struct result_set *new, char *why, size_t len)
+int plot_ab_counts(const struct result_set *base, const struct result_set *new, char *why, size_t len)
 {
 	struct gnuplot_vars *v = calloc(1, sizeof(*v));
 	char path[PATH_MAX], text[1400];
@@ -355,31 +354,4 @@ static int plot_ab_counts(const struct result_set *base, const struct result_set
 		ret = gnuplot_draw(v, "ab_counts.gp", path, "ab-counts", why, len);
 	free(v);
 	return ret;
-}
-
-static const struct cmd_spec plot_spec = {
-	.name = "plot", .args = "DIR [NEW]", .min_args = 1, .max_args = 2,
-	.about = "gnuplot plots (PNG and SVG) of DIR in DIR/plots, and of NEW, and of NEW against DIR.",
-};
-
-int cmd_plot(int argc, char **argv)
-{
-	struct result_set sets[2];
-	char why[1024];
-	int first = options_parse(&plot_spec, argc, argv, options_none, NULL), n = argc - first, status = 0;
-
-	for (int i = 0; i < n; i++)
-		if (results_load(argv[first + i], &sets[i], why, sizeof(why)) < 0)
-			die_bad_input("%s", why);
-	for (int i = 0; i < n && !status; i++)
-		if (plot_run(&sets[i], why, sizeof(why)) < 0)
-			status = 1;
-	if (!status && n == 2 &&
-	    (plot_compare(&sets[0], &sets[1], why, sizeof(why)) < 0 || plot_ab_counts(&sets[0], &sets[1], why, sizeof(why)) < 0))
-		status = 1;
-	if (status)
-		fprintf(stderr, "tlbbench: %s\n", why);
-	for (int i = 0; i < n; i++)
-		results_free(&sets[i]);
-	return status;
 }

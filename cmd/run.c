@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
-#include "run.h"
+#include "commands.h"
+#include "revision.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -1,5 +1,6 @@
-/* `tlbbench analyze DIR`: the analysis of lib/analyze.c, printed. */
+/* `tlbbench analyze DIR`: the analysis of lib/analyze/analyze.c, printed. */
 #define _GNU_SOURCE
+#include "commands.h"
 #include "analyze.h"
 
 #include <math.h>

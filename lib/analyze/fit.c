@@ -1,5 +1,5 @@
 /* A least-squares line with a wild bootstrap-t interval of its slope and a
- * lack-of-fit test: the in-situ price of a forced flush (lib/analyze.c). */
+ * lack-of-fit test: the in-situ price of a forced flush (lib/analyze/analyze.c). */
 #include "fit.h"
 
 #include <math.h>

@@ -1,7 +1,7 @@
 /* Kernel-side flush statistics for one sample: the tlb:tlb_flush tracepoint
  * counted per CPU by reason and the TLB line of /proc/interrupts. Whether
  * /proc/vmstat has the nr_tlb_* counters (CONFIG_DEBUG_TLBFLUSH only) is found
- * here; their values come from the sample's vmstat delta (lib/vmstat.c). */
+ * here; their values come from the sample's vmstat delta (lib/measure/vmstat.c). */
 #ifndef TLBBENCH_KSTAT_H
 #define TLBBENCH_KSTAT_H
 

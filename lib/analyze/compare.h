@@ -4,7 +4,10 @@
 #ifndef TLBBENCH_COMPARE_H
 #define TLBBENCH_COMPARE_H
 
+#include <stdio.h>
+
 #include "results.h"
+#include "signoff.h"
 #include "stats.h"
 
 struct compare_row {
@@ -14,9 +17,6 @@ struct compare_row {
 	bool tested;  /* both sides have 2 or more values */
 	struct comparison c;
 };
-
-/* 0 pass (or no rules), 1 a rule failed, 2 bad input. */
-int cmd_compare(int argc, char **argv);
 
 #define COMPARE_MAX_METRICS 64
 
@@ -34,5 +34,9 @@ bool metric_chosen(const struct metric_choice *choice, const char *metric);
  * metrics when choice is NULL); caller frees. */
 int compare_rows(const struct result_set *base, const struct result_set *new, uint64_t seed,
 		 const struct metric_choice *choice, struct compare_row **rows);
+
+/* Each rule checked against the rows (Holm-adjusted over the cases it covers),
+ * printed to out: 0 pass, 1 fail, -1 out of memory. */
+int signoff_verdict(FILE *out, const struct rule_set *rules, const struct compare_row *rows, int n);
 
 #endif

@@ -108,7 +108,7 @@ int smaps_parse_vma(const char *smaps_text, uintptr_t start, struct smaps_vma *o
 /* Is this VMA what was asked for? NULL if so, else why not (into why). */
 const char *mapping_verify(const struct mapping *m, const struct smaps_vma *vma, char *why, size_t len);
 /* Read the mapping's smaps into m->smaps and verify it, and that every page
- * is resident: NULL if it is what was asked, else why not (lib/smaps.c). */
+ * is resident: NULL if it is what was asked, else why not (lib/measure/smaps.c). */
 const char *mapping_check(struct mapping *m, char *why, size_t len);
 
 #endif

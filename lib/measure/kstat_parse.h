@@ -1,4 +1,4 @@
-/* The text the flush counters are read from (lib/kstat_parse.c): parsers
+/* The text the flush counters are read from (lib/measure/kstat_parse.c): parsers
  * of the tlb_flush tracepoint's format, /proc/interrupts and /proc/vmstat,
  * and the search for tracefs. */
 #ifndef TLBBENCH_KSTAT_PARSE_H

@@ -1,7 +1,7 @@
 /* INI files, read with inih, for sweep configs and sign-off rules alike:
  * the sections and entries of a file, each with its line, and the first
  * problem in file order as "path:line: reason". The readers of sweeps
- * (lib/sweep_file.c) and rules (lib/signoff.c) give the sections their
+ * (lib/measure/sweep_file.c) and rules (lib/analyze/signoff.c) give the sections their
  * meaning. */
 #ifndef TLBBENCH_INIFILE_H
 #define TLBBENCH_INIFILE_H

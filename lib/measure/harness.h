@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../bench/workload.h"
+#include "workload.h"
 #include "kstat.h"
 #include "measure.h"
 #include "model.h"
@@ -25,7 +25,7 @@ struct harness {
 	struct sample_sink sink;
 	struct progress *progress;
 	struct vmstat_snapshot vm_before, vm_after;
-	struct sampler sampler; /* the above, as lib/measure.c takes a sample with them */
+	struct sampler sampler; /* the above, as lib/measure/measure.c takes a sample with them */
 	const struct case_prior *priors; /* per case, when resuming; else NULL */
 };
 

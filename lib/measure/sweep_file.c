@@ -7,7 +7,7 @@
 #include <string.h>
 
 #define SECTION_SWEEP 0 /* cases are 1..ncases */
-#define SECTION_OTHER -1 /* before any header, or [rule NAME]: lib/signoff.c reads those */
+#define SECTION_OTHER -1 /* before any header, or [rule NAME]: lib/analyze/signoff.c reads those */
 
 /* The sweep and case sections of a doc, checked: their numbers index sweeps. */
 struct sweep_sections {

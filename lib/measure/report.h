@@ -31,7 +31,7 @@ void report_close(struct report *r);
  * go to report_sample, report_failed_sample and report_case. */
 struct sample_sink report_sink(struct report *r);
 
-/* One row per case (lib/report_table.c): medians of time, ns/GiB, flushes/GiB (and the model), IPIs/GiB. */
+/* One row per case (lib/measure/report_table.c): medians of time, ns/GiB, flushes/GiB (and the model), IPIs/GiB. */
 void report_table(FILE *out, const struct case_summary *sums, int n);
 
 #endif

@@ -1,6 +1,6 @@
 /* One measured sample of a case: the workload's baseline, setup, the op
  * bracketed by the counters, teardown; and the CPU-wide counters on the
- * remote CPUs. The case loop around it is lib/harness.c. */
+ * remote CPUs. The case loop around it is lib/measure/harness.c. */
 #define _GNU_SOURCE
 #include "measure.h"
 

@@ -1,8 +1,8 @@
-/* One measured sample of a case (lib/measure.c), for the case loop in lib/harness.c. */
+/* One measured sample of a case (lib/measure/measure.c), for the case loop in lib/measure/harness.c. */
 #ifndef TLBBENCH_MEASURE_H
 #define TLBBENCH_MEASURE_H
 
-#include "../bench/workload.h"
+#include "workload.h"
 #include "kstat.h"
 #include "pmu.h"
 #include "remote.h"

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../bench/workload.h"
+#include "workload.h"
 #include "config.h"
 #include "pmu.h"
 #include "placement.h"
@@ -68,7 +68,7 @@ struct run_settings {
 };
 
 /* The keys sweep_set takes, for messages. sweep_set, run_setting_set and
- * event_set_parse, and the values they take, are in lib/sweep_keys.c. */
+ * event_set_parse, and the values they take, are in lib/measure/sweep_keys.c. */
 extern const char sweep_keys[];
 
 void sweep_defaults(struct sweep *s, int max_cpus);

@@ -1,4 +1,4 @@
-/* Parsers of the text lib/sysinfo.c reads: "key: value" lines of
+/* Parsers of the text lib/measure/sysinfo.c reads: "key: value" lines of
  * /proc/cpuinfo and /proc/meminfo, and sysfs's "[choice]" files. */
 #ifndef TLBBENCH_SYSINFO_PARSE_H
 #define TLBBENCH_SYSINFO_PARSE_H

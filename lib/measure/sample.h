@@ -1,7 +1,7 @@
 /* What a run measures, as records: one sample of a case (and what is
  * derived from it per GiB), a case's summary, what an interrupted run left
  * of a case, and the sink the harness hands them to. The measuring half
- * (lib/harness.c, lib/measure.c) fills them; the report writes them. */
+ * (lib/measure/harness.c, lib/measure/measure.c) fills them; the report writes them. */
 #ifndef TLBBENCH_SAMPLE_H
 #define TLBBENCH_SAMPLE_H
 
@@ -66,7 +66,7 @@ struct case_summary {
 	bool flushes_ok, ipis_ok, baseline_ok, activations_ok;
 };
 
-/* A case as an interrupted run left it (lib/resume.c reads it back): the
+/* A case as an interrupted run left it (lib/measure/resume.c reads it back): the
  * harness goes on from there. */
 struct case_prior {
 	int n;                  /* measured samples kept */

@@ -1,4 +1,4 @@
-/* Sweep configs (INI, lib/inifile.c): [sweep] sets the defaults and the
+/* Sweep configs (INI, lib/common/inifile.c): [sweep] sets the defaults and the
  * run-wide keys; each [case NAME] section is a sweep of its own built on
  * those defaults; without [case] sections, [sweep] is the sweep. */
 #ifndef TLBBENCH_SWEEP_FILE_H

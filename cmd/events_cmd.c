@@ -5,7 +5,8 @@
 
 #include "options.h"
 #include "pmu.h"
-#include "run.h"
+#include "commands.h"
+#include "revision.h"
 #include "sweep.h"
 #include "util.h"
 

@@ -1,5 +1,5 @@
 /* meta.json: what a result directory records of the run that made it: the
- * command line, the config as read, the machine (lib/sysinfo.c), the
+ * command line, the config as read, the machine (lib/measure/sysinfo.c), the
  * topology, which counters work, and the kernel model. */
 #ifndef TLBBENCH_META_H
 #define TLBBENCH_META_H

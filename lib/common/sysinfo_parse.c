@@ -1,5 +1,5 @@
 /* The "key: value" text of /proc/cpuinfo and /proc/meminfo and sysfs's
- * "[choice]" files, read into values (lib/sysinfo.c's parsers). */
+ * "[choice]" files, read into values (lib/measure/sysinfo.c's parsers). */
 #define _GNU_SOURCE
 #include "sysinfo_parse.h"
 

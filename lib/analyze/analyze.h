@@ -68,6 +68,5 @@ bool analysis_teardown_dirty_shmem(const struct result_case *c);
 const struct result_case *analysis_clean_twin(const struct result_set *rs, const struct result_case *dirty);
 /* The case's parameter (a string, or "" when absent). */
 const char *case_param(const struct result_case *c, const char *key);
-int cmd_analyze(int argc, char **argv);
 
 #endif

@@ -1,5 +1,5 @@
 /* A case's measured values, metric by metric, grown as its samples come:
- * the case loop (lib/harness.c) books each sample here, asks whether the
+ * the case loop (lib/measure/harness.c) books each sample here, asks whether the
  * case has enough, and summarises it. */
 #ifndef TLBBENCH_CASE_VALUES_H
 #define TLBBENCH_CASE_VALUES_H
