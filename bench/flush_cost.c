@@ -59,4 +59,5 @@ const struct workload workload_flush_cost = {
 	.run_once = flush_cost_run,
 	.teardown = workload_map_teardown,
 	.baseline_label = "absent_page_ns",
+	.own_page_state = true,
 };

@@ -17,6 +17,7 @@ static int dontneed_run(struct wl_ctx *ctx)
 
 const struct workload workload_madv_dontneed = {
 	.name = "madv_dontneed",
+	.model_zap = MODEL_ZAP_DONTNEED,
 	.description = "madvise(MADV_DONTNEED) of the whole mapping (page tables stay)",
 	.setup = workload_map_setup,
 	.run_once = dontneed_run,

@@ -18,6 +18,7 @@ static int munmap_run(struct wl_ctx *ctx)
 
 const struct workload workload_munmap = {
 	.name = "munmap",
+	.model_zap = MODEL_ZAP_UNMAP,
 	.description = "munmap(2) of the whole mapping",
 	.setup = workload_map_setup,
 	.run_once = munmap_run,

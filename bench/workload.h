@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "mapping.h"
+#include "model.h"
 #include "remote.h"
 
 struct placement;
@@ -64,6 +65,10 @@ struct workload {
 	int (*baseline)(struct wl_ctx *ctx, uint64_t *ns);
 	/* The sample field of the reference, from baseline or ctx->reference_ns. */
 	const char *baseline_label;
+	/* How lib/measure/model.c predicts its flushes (MODEL_ZAP_NONE: it does not). */
+	enum model_zap model_zap;
+	/* It sets its own page state, so a dose-response (dirty_tables) cannot apply. */
+	bool own_page_state;
 };
 
 extern const struct workload *const workloads[];

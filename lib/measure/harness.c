@@ -230,7 +230,7 @@ static int case_open(struct harness *h, const struct case_params *p, const struc
 	memset(sum, 0, sizeof(*sum));
 	memset(cr, 0, sizeof(*cr));
 	sum->params = *p;
-	sum->model_flushes = model_flushes(&h->model, p->workload->name, p->backing, p->touch, p->dirty_tables, p->size);
+	sum->model_flushes = model_flushes(&h->model, p->workload->model_zap, p->backing, p->touch, p->dirty_tables, p->size);
 	cr->p = p;
 	cr->sum = sum;
 	cr->pus = calloc((size_t)p->cpus, sizeof(*cr->pus));

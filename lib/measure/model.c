@@ -185,11 +185,11 @@ static void zap_table(struct gather *g, long pages, bool gathered, bool all_dirt
 		gather_flush(g);
 }
 
-long model_flushes(const struct kernel_model *km, const char *op, enum backing b, enum touch t, long dirty_tables,
-		   size_t size)
+long model_flushes(const struct kernel_model *km, enum model_zap zap_kind, enum backing b, enum touch t,
+		   long dirty_tables, size_t size)
 {
 	long pages = (long)(size / SMALL_PAGE_SIZE), tables = (long)page_tables_of(size);
-	bool unmap = strcmp(op, "munmap") == 0;
+	bool unmap = zap_kind == MODEL_ZAP_UNMAP;
 	bool file_backed = b == BACKING_FILE || b == BACKING_SHMEM;
 	bool forces = b == BACKING_FILE || !km->shmem_dirty_deferred;
 	bool zero_page = t == TOUCH_CLEAN && b == BACKING_ANON;
@@ -197,7 +197,7 @@ long model_flushes(const struct kernel_model *km, const char *op, enum backing b
 	struct gather g = { 0 };
 	long zap;
 
-	if (!unmap && strcmp(op, "madv_dontneed") != 0)
+	if (zap_kind == MODEL_ZAP_NONE)
 		return -1;
 	/* PMD-mapped pages are never force-flushed: one flush at the end. */
 	if (b == BACKING_THP || b == BACKING_HUGETLB)

@@ -10,6 +10,10 @@
 
 #include "mapping.h"
 
+/* How a workload zaps, as the model predicts it: munmap's zap and page-table
+ * free, MADV_DONTNEED's zap, or nothing the model knows (exit, the calibration). */
+enum model_zap { MODEL_ZAP_NONE, MODEL_ZAP_UNMAP, MODEL_ZAP_DONTNEED };
+
 /* The mmu_gather page batch (mm/mmu_gather.c, 6.12): entries on the stack,
  * then up to 19 batch pages of 509 (each keeps one of its 510 slots free). */
 #define MMU_GATHER_LOCAL 7
@@ -49,11 +53,11 @@ void model_probe(struct kernel_model *km, struct kstat *k);
 /* What the probe found and the constants the model uses, for meta.json and info. */
 json_t *model_json(const struct kernel_model *km);
 
-/* Expected initiated flushes for op ("munmap", "madv_dontneed") on a 2 MiB
+/* Expected initiated flushes for a zap (the workload's model_zap) on a 2 MiB
  * aligned mapping, touched by t or, for a dose (dirty_tables not
  * DIRTY_TABLES_NONE), faulted clean with the first page of dirty_tables page
- * tables dirtied; -1 where the model makes no prediction (exit). */
-long model_flushes(const struct kernel_model *km, const char *op, enum backing b, enum touch t, long dirty_tables,
-		   size_t size);
+ * tables dirtied; -1 where the model makes no prediction (MODEL_ZAP_NONE). */
+long model_flushes(const struct kernel_model *km, enum model_zap zap, enum backing b, enum touch t,
+		   long dirty_tables, size_t size);
 
 #endif

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "units.h"
+#include "workload.h"
 #include "util.h"
 
 
@@ -167,24 +168,51 @@ static void csv_value(FILE *f, const json_t *v)
 		fputs(json_string_value(v), f);
 }
 
-static const char *const csv_scalars[] = {
+/* The scalar columns: the case's, the sample's, then each workload's reference
+ * (its baseline_label, from bench/workloads.c), then the counts. */
+static const char *const csv_before[] = {
 	"backing", "touch", "populate", "dirty_tables", "page_tables", "size_bytes", "cpus", "remote_mode", "placement",
-	"sweep", "measure_cpu", "iteration", "wall_ns", "exit_no_mapping_ns", "absent_page_ns", "flushes", "flushes_full",
-	"flushes_ranged", "flushes_all_cpus", "model_flushes", "ipis", "ipis_per_remote_cpu", "ns_per_gib",
-	"flushes_per_gib", "ipis_per_gib", "activations_per_gib",
+	"sweep", "measure_cpu", "iteration", "wall_ns",
 };
+static const char *const csv_after[] = {
+	"flushes", "flushes_full", "flushes_ranged", "flushes_all_cpus", "model_flushes", "ipis", "ipis_per_remote_cpu",
+	"ns_per_gib", "flushes_per_gib", "ipis_per_gib", "activations_per_gib",
+};
+#define N_OF(a) (int)(sizeof(a) / sizeof((a)[0]))
+#define CSV_MAX_SCALARS (N_OF(csv_before) + N_OF(csv_after) + 16)
+
+/* The scalar column names in order; their count. */
+static int csv_scalars(const char **out)
+{
+	int n = 0;
+
+	for (int i = 0; i < N_OF(csv_before); i++)
+		out[n++] = csv_before[i];
+	for (int w = 0; w < workload_count && n < CSV_MAX_SCALARS - N_OF(csv_after); w++) {
+		bool seen = !workloads[w]->baseline_label;
+
+		for (int j = 0; j < n && !seen; j++)
+			seen = strcmp(out[j], workloads[w]->baseline_label) == 0;
+		if (!seen)
+			out[n++] = workloads[w]->baseline_label;
+	}
+	for (int i = 0; i < N_OF(csv_after); i++)
+		out[n++] = csv_after[i];
+	return n;
+}
 /* Per event: its value on the op's task, its running ratio, its sum on the remote CPUs. */
 static const char *const csv_event_groups[] = { "events", "events_running_ratio", "events_remote_cpus" };
 static const char *const csv_event_prefixes[] = { "", "running_", "remote_" };
-#define CSV_SCALARS (int)(sizeof(csv_scalars) / sizeof(csv_scalars[0]))
 
 static void csv_header(struct report *r)
 {
+	const char *scalars[CSV_MAX_SCALARS];
 	char key[PMU_NAME_LEN];
+	int n = csv_scalars(scalars);
 
 	fputs("op", r->csv);
-	for (int i = 0; i < CSV_SCALARS; i++)
-		fprintf(r->csv, ",%s", csv_scalars[i]);
+	for (int i = 0; i < n; i++)
+		fprintf(r->csv, ",%s", scalars[i]);
 	for (int i = 0; r->kstat->tracepoint_id >= 0 && i < r->kstat->reasons.count; i++)
 		fprintf(r->csv, ",flushes_%s", r->kstat->reasons.name[i]);
 	for (int i = 0; i < VMSTAT_TLB_COUNT; i++)
@@ -202,11 +230,13 @@ static void csv_row(struct report *r, const json_t *o)
 {
 	const json_t *reasons = json_object_get(o, "flushes_by_reason");
 	const json_t *vm = json_object_get(o, "vmstat");
+	const char *scalars[CSV_MAX_SCALARS];
 	char key[PMU_NAME_LEN];
+	int n = csv_scalars(scalars);
 
 	fputs(json_string_value(json_object_get(o, "op")), r->csv);
-	for (int i = 0; i < CSV_SCALARS; i++)
-		csv_value(r->csv, json_object_get(o, csv_scalars[i]));
+	for (int i = 0; i < n; i++)
+		csv_value(r->csv, json_object_get(o, scalars[i]));
 	for (int i = 0; r->kstat->tracepoint_id >= 0 && i < r->kstat->reasons.count; i++)
 		csv_value(r->csv, json_object_get(reasons, r->kstat->reasons.name[i]));
 	for (int i = 0; i < VMSTAT_TLB_COUNT; i++)

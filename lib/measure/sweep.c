@@ -98,9 +98,9 @@ static int doses_check(struct sweep *s, char *why, size_t len)
 			return -1;
 		}
 	for (int i = 0; i < s->nops; i++)
-		if (strcmp(s->ops[i]->name, "flush_cost") == 0) {
-			snprintf(why, len, "%s: dirty_tables with op flush_cost: the calibration sets its own page state",
-				 s->dose_origin);
+		if (s->ops[i]->own_page_state) {
+			snprintf(why, len, "%s: dirty_tables with op %s: it sets its own page state", s->dose_origin,
+				 s->ops[i]->name);
 			return -1;
 		}
 	for (int z = 0; z < s->nsizes; z++)

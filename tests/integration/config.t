@@ -67,6 +67,7 @@ my @bad = (
 	[ "[sweep]\nbacking = anon\ndirty_tables = 50%\n", 3, qr/dirty_tables on anon/ ],
 	[ "[sweep]\ndirty_tables = 50%\n[case x]\ntouch = dirty\n", 4, qr/touch=dirty with dirty_tables \(\S+:2\)/ ],
 	[ "[sweep]\npopulate = gup\n", 2, qr/unknown populate 'gup'/ ],
+	[ "[sweep]\nop = flush_cost\nbacking = shmem\nsize = 8K\ndirty_tables = 1\n", 5, qr/dirty_tables with op flush_cost: it sets its own page state/ ],
 );
 my $i = 0;
 for my $case (@bad) {
