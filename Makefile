@@ -38,7 +38,7 @@ build/version.h: FORCE
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 # What includes lib/common/revision.h (the git revision) waits for it.
-REVISION_USERS := tlbbench.c cmd/run.c cmd/events_cmd.c lib/measure/resume.c lib/measure/meta.c
+REVISION_USERS := tlbbench.c lib/measure/resume.c lib/measure/meta.c
 $(patsubst %.c,$(BUILD)/%.o,$(REVISION_USERS)): build/version.h
 
 $(BUILD)/%.o: %.c

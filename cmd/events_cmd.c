@@ -6,7 +6,6 @@
 #include "options.h"
 #include "pmu.h"
 #include "commands.h"
-#include "revision.h"
 #include "sweep.h"
 #include "util.h"
 

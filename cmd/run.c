@@ -1,6 +1,5 @@
 #define _GNU_SOURCE
 #include "commands.h"
-#include "revision.h"
 
 #include <errno.h>
 #include <getopt.h>
