@@ -8,15 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metrics.h"
 #include "stats.h"
 
-/* Metrics every sample has, then one per perf event. */
-static const char *const base_metrics[] = {
-	"wall_ns", "ns_per_gib", "flushes", "flushes_per_gib", "ipis", "ipis_per_gib", "activations_per_gib",
-	"exit_no_mapping_ns", "absent_page_ns",
-};
+/* Runs from before meta.json listed its sample_references had these. */
+static const char *const legacy_references[] = { "exit_no_mapping_ns", "absent_page_ns" };
 #define VMSTAT_PREFIX "vmstat_delta."
-#define BASE_METRICS (int)(sizeof(base_metrics) / sizeof(base_metrics[0]))
 
 /* Runs before the populate axis always used MADV_POPULATE first. */
 static const char *populate_of(const json_t *s)
@@ -260,6 +257,29 @@ static int read_sample(struct result_set *rs, const char *line, size_t size, boo
 	return ret;
 }
 
+/* The metrics every sample has (lib/common/metrics.c, in their compare order),
+ * then the workloads' references; the events and vmstat counters follow as
+ * the samples name them. */
+static void add_base_metrics(struct result_set *rs)
+{
+	const json_t *refs = json_object_get(rs->meta, "sample_references");
+	size_t i;
+	json_t *ref;
+
+	for (int order = 1; order <= METRICS; order++)
+		for (int m = 0; m < METRICS; m++)
+			if (sample_metrics[m].compare_order == order)
+				metric_add(rs, sample_metrics[m].name);
+	if (!json_is_array(refs)) {
+		for (size_t k = 0; k < sizeof(legacy_references) / sizeof(legacy_references[0]); k++)
+			metric_add(rs, legacy_references[k]);
+		return;
+	}
+	json_array_foreach(refs, i, ref)
+		if (json_is_string(ref))
+			metric_add(rs, json_string_value(ref));
+}
+
 int results_load(const char *dir, struct result_set *rs, char *why, size_t len)
 {
 	char path[1024], *line = NULL;
@@ -269,12 +289,11 @@ int results_load(const char *dir, struct result_set *rs, char *why, size_t len)
 
 	memset(rs, 0, sizeof(*rs));
 	snprintf(rs->dir, sizeof(rs->dir), "%s", dir);
-	for (int i = 0; i < BASE_METRICS; i++)
-		metric_add(rs, base_metrics[i]);
 	if (meta_load(rs, dir, why, len) < 0) {
 		results_free(rs);
 		return -1;
 	}
+	add_base_metrics(rs);
 	snprintf(path, sizeof(path), "%s/samples.jsonl", dir);
 	f = fopen(path, "re");
 	if (!f) {

@@ -12,6 +12,7 @@
 #include "revision.h"
 #include "sysinfo.h"
 #include "util.h"
+#include "workload.h"
 
 json_t *counters_json(const struct kstat *k, const struct pmu_set *g)
 {
@@ -72,6 +73,17 @@ static void utc_now(char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 }
 
+/* The workloads' reference fields, which lib/analyze/results.c reads back as metrics. */
+static json_t *sample_references_json(void)
+{
+	json_t *a = json_array();
+
+	for (int w = 0; w < workload_count; w++)
+		if (workloads[w]->baseline_label)
+			json_array_append_new(a, json_string(workloads[w]->baseline_label));
+	return a;
+}
+
 json_t *meta_json(int argc, char **argv, const char *config, bool interleave, const struct harness *h,
 		  const struct pmu_set *g)
 {
@@ -97,6 +109,7 @@ json_t *meta_json(int argc, char **argv, const char *config, bool interleave, co
 	json_object_set_new(meta, "counters", counters_json(&h->kstat, g));
 	json_object_set_new(meta, "event_scopes", scopes);
 	json_object_set_new(meta, "kernel_model", model_json(&h->model));
+	json_object_set_new(meta, "sample_references", sample_references_json());
 	return meta;
 }
 

@@ -130,26 +130,22 @@ static json_t *sample_json(const struct report *r, const struct sample *s)
 	json_object_set_new(o, "measure_cpu", json_integer(s->cpu_ids[0]));
 	json_object_set_new(o, "remote_cpus", remote);
 	json_object_set_new(o, "iteration", json_integer(s->iteration));
-	json_object_set_new(o, "wall_ns", json_integer((json_int_t)s->wall_ns));
+	for (int m = 0; m < METRICS; m++) {
+		double v;
+
+		if (!sample_metric_value(s, &d, r->kstat->reasons.local_mm >= 0, (enum metric_id)m, &v))
+			json_object_set_new(o, sample_metrics[m].name, json_null());
+		else
+			json_object_set_new(o, sample_metrics[m].name,
+					    sample_metrics[m].integer ? json_integer((json_int_t)v) : json_real(v));
+	}
 	if (p->workload->baseline_label)
 		json_object_set_new(o, p->workload->baseline_label, u64_or_null(s->has_baseline, s->baseline_ns));
-	json_object_set_new(o, "flushes", u64_or_null(ks->flushes_ok, ks->flushes));
-	json_object_set_new(o, "flushes_full", u64_or_null(ks->flushes_ok, ks->flushes_full));
-	json_object_set_new(o, "flushes_ranged", u64_or_null(ks->flushes_ok, ks->flushes - ks->flushes_full));
-	json_object_set_new(o, "flushes_all_cpus", u64_or_null(ks->tracepoint_ok && r->kstat->reasons.local_mm >= 0,
-							      ks->flushes_all_cpus));
-	json_object_set_new(o, "model_flushes", s->model_flushes < 0 ? json_null() : json_integer(s->model_flushes));
 	json_object_set_new(o, "flushes_by_reason", reasons_json(r->kstat, ks));
-	json_object_set_new(o, "ipis", u64_or_null(ks->interrupts_ok, ks->ipis));
 	json_object_set_new(o, "ipis_by_cpu", ipis_by_cpu_json(r->kstat, ks));
-	json_object_set_new(o, "ipis_per_remote_cpu", real_or_null(d.ipis_per_remote_ok, d.ipis_per_remote_cpu));
 	json_object_set_new(o, "vmstat", vm);
 	json_object_set_new(o, "vmstat_delta", vmstat_delta_json(&s->vmstat));
-	json_object_set_new(o, "activations_per_gib", real_or_null(d.activations_ok, d.activations_per_gib));
 	json_object_set_new(o, "smaps", smaps_json(s));
-	json_object_set_new(o, "ns_per_gib", json_real(d.ns_per_gib));
-	json_object_set_new(o, "flushes_per_gib", real_or_null(ks->flushes_ok, d.flushes_per_gib));
-	json_object_set_new(o, "ipis_per_gib", real_or_null(ks->interrupts_ok, d.ipis_per_gib));
 	json_object_set_new(o, "events", events_json(r, &s->pmu, false));
 	json_object_set_new(o, "events_running_ratio", events_json(r, &s->pmu, true));
 	json_object_set_new(o, "events_remote_cpus", p->cpus > 1 ? events_json(r, &s->pmu_remote, false) : json_null());
@@ -168,18 +164,14 @@ static void csv_value(FILE *f, const json_t *v)
 		fputs(json_string_value(v), f);
 }
 
-/* The scalar columns: the case's, the sample's, then each workload's reference
- * (its baseline_label, from bench/workloads.c), then the counts. */
+/* The scalar columns: the case's, the sample's, wall_ns, each workload's
+ * reference (its baseline_label, from bench/workloads.c), then the other metrics. */
 static const char *const csv_before[] = {
 	"backing", "touch", "populate", "dirty_tables", "page_tables", "size_bytes", "cpus", "remote_mode", "placement",
-	"sweep", "measure_cpu", "iteration", "wall_ns",
-};
-static const char *const csv_after[] = {
-	"flushes", "flushes_full", "flushes_ranged", "flushes_all_cpus", "model_flushes", "ipis", "ipis_per_remote_cpu",
-	"ns_per_gib", "flushes_per_gib", "ipis_per_gib", "activations_per_gib",
+	"sweep", "measure_cpu", "iteration",
 };
 #define N_OF(a) (int)(sizeof(a) / sizeof((a)[0]))
-#define CSV_MAX_SCALARS (N_OF(csv_before) + N_OF(csv_after) + 16)
+#define CSV_MAX_SCALARS (N_OF(csv_before) + METRICS + 16)
 
 /* The scalar column names in order; their count. */
 static int csv_scalars(const char **out)
@@ -188,7 +180,8 @@ static int csv_scalars(const char **out)
 
 	for (int i = 0; i < N_OF(csv_before); i++)
 		out[n++] = csv_before[i];
-	for (int w = 0; w < workload_count && n < CSV_MAX_SCALARS - N_OF(csv_after); w++) {
+	out[n++] = sample_metrics[METRIC_WALL_NS].name;
+	for (int w = 0; w < workload_count && n < CSV_MAX_SCALARS - METRICS; w++) {
 		bool seen = !workloads[w]->baseline_label;
 
 		for (int j = 0; j < n && !seen; j++)
@@ -196,8 +189,8 @@ static int csv_scalars(const char **out)
 		if (!seen)
 			out[n++] = workloads[w]->baseline_label;
 	}
-	for (int i = 0; i < N_OF(csv_after); i++)
-		out[n++] = csv_after[i];
+	for (int m = METRIC_WALL_NS + 1; m < METRICS; m++)
+		out[n++] = sample_metrics[m].name;
 	return n;
 }
 /* Per event: its value on the op's task, its running ratio, its sum on the remote CPUs. */

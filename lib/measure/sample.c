@@ -32,6 +32,29 @@ void derive(const struct sample *s, struct derived *d)
 	d->activations_per_gib = (double)activations / gib;
 }
 
+bool sample_metric_value(const struct sample *s, const struct derived *d, bool local_mm_known, enum metric_id id,
+			 double *v)
+{
+	const struct kstat_sample *ks = &s->kstat;
+
+	switch (id) {
+	case METRIC_WALL_NS: *v = (double)s->wall_ns; return true;
+	case METRIC_FLUSHES: *v = (double)ks->flushes; return ks->flushes_ok;
+	case METRIC_FLUSHES_FULL: *v = (double)ks->flushes_full; return ks->flushes_ok;
+	case METRIC_FLUSHES_RANGED: *v = (double)(ks->flushes - ks->flushes_full); return ks->flushes_ok;
+	case METRIC_FLUSHES_ALL_CPUS: *v = (double)ks->flushes_all_cpus; return ks->tracepoint_ok && local_mm_known;
+	case METRIC_MODEL_FLUSHES: *v = (double)s->model_flushes; return s->model_flushes >= 0;
+	case METRIC_IPIS: *v = (double)ks->ipis; return ks->interrupts_ok;
+	case METRIC_IPIS_PER_REMOTE_CPU: *v = d->ipis_per_remote_cpu; return d->ipis_per_remote_ok;
+	case METRIC_NS_PER_GIB: *v = d->ns_per_gib; return true;
+	case METRIC_FLUSHES_PER_GIB: *v = d->flushes_per_gib; return ks->flushes_ok;
+	case METRIC_IPIS_PER_GIB: *v = d->ipis_per_gib; return ks->interrupts_ok;
+	case METRIC_ACTIVATIONS_PER_GIB: *v = d->activations_per_gib; return d->activations_ok;
+	case METRICS: break;
+	}
+	return false;
+}
+
 char *case_label(const struct case_params *p, char *buf, size_t len)
 {
 	char dose[48] = "";

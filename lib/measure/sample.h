@@ -11,6 +11,7 @@
 #include "kstat.h"
 #include "pmu.h"
 #include "mapping.h"
+#include "metrics.h"
 #include "stats.h"
 #include "sweep.h"
 #include "vmstat.h"
@@ -92,6 +93,11 @@ struct sample_sink {
 };
 
 void derive(const struct sample *s, struct derived *d);
+/* Metric id of sample s (derived d): false when the sample holds null (the
+ * counter could not be read; see sample_metrics[id].null_when). local_mm_known:
+ * the tracepoint names the reason a CPU gives its own flushes. */
+bool sample_metric_value(const struct sample *s, const struct derived *d, bool local_mm_known, enum metric_id id,
+			 double *v);
 /* "munmap shmem dirty 1024 MiB cpus=2 compact remote=spin populate=fault" */
 char *case_label(const struct case_params *p, char *buf, size_t len);
 

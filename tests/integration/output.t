@@ -5,6 +5,7 @@
 use strict;
 use warnings;
 use Test::More;
+use JSON::PP;
 use FindBin;
 use POSIX qw(WNOHANG);
 require "$FindBin::Bin/lib.pl";
@@ -57,6 +58,22 @@ for my $i (0 .. $#csv) {
 	is($row[$col{wall_ns}], $samples[$i]{wall_ns}, "csv row $i: wall_ns agrees with the JSON");
 	is($row[$col{flushes}], $samples[$i]{flushes} // '', "csv row $i: flushes agree with the JSON");
 }
+# One schema (lib/common/metrics.c): every scalar of a sample has its CSV column
+# and agrees with it: a string exactly, a number to the %.6g it is written with, null as empty.
+my @scalars = grep { my $k = $_; !ref($samples[0]{$k}) && $k !~ /^(op|remote_cpus|vmstat|events.*)$/ } sort keys %{ $samples[0] };
+ok(@scalars >= 20, scalar(@scalars) . ' scalar fields in a sample');
+for my $k (@scalars) {
+	ok(exists $col{$k}, "samples.csv has a column for $k") or next;
+	my @bad = grep {
+		my $json = $samples[$_]{$k};
+		my $cell = (split /,/, $csv[$_], -1)[ $col{$k} ];
+		!defined $json ? $cell ne '' : $json !~ /^-?[\d.]+(e[-+]?\d+)?$/i ? $cell ne $json
+			: abs($cell - $json) > 1e-5 * abs($json);
+	} 0 .. $#csv;
+	is(scalar @bad, 0, "samples.csv's $k agrees with samples.jsonl in every row");
+}
+is_deeply(decode_json(slurp("$dir/meta.json"))->{sample_references}, [qw(exit_no_mapping_ns absent_page_ns)],
+	  "meta.json lists the workloads' reference fields");
 like($out, qr/op\s+backing\s+touch\s+populate\s+size\s+cpus.*median_ms.*ns\/GiB.*flush\/GiB.*IPIs\/GiB\s+act\/GiB/,
      'the table is printed');
 
