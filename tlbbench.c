@@ -8,7 +8,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "race.h"
 #include "workload.h"
 #include "commands.h"
 #include "revision.h"

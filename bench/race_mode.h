@@ -1,4 +1,4 @@
-/* The modes of tlbbench race (bench/race.c runs them): what each needs, how
+/* The modes of tlbbench race (cmd/race_cmd.c runs them): what each needs, how
  * it runs, and what it counts. Each mode is one file, race_MODE.c. */
 #ifndef TLBBENCH_RACE_MODE_H
 #define TLBBENCH_RACE_MODE_H
@@ -49,6 +49,14 @@ void race_bind(struct race_env *env, int i);
 int race_zap(struct race_env *env, void *addr, size_t size, int fd);
 /* Logical index of the last PU (0 without a topology). */
 int race_last_pu(const struct race_env *env);
+/* The mode named --race NAME, or NULL. */
+const struct race_mode *race_mode_find(const char *name);
+/* /dev/kmsg opened at its end, so only what the run makes the kernel say is read; -1 with why. */
+int race_kmsg_open(char *why, size_t len);
+/* The kernel log lines since race_kmsg_open that are failures (WARNING, BUG, Oops, Bad page, ext4). */
+json_t *race_kmsg_warnings(int fd);
+/* /proc/sys/kernel/tainted, or -1. */
+long race_kernel_taint(void);
 #define RACE_MAX_THREADS 8
 /*
  * Start n (at most RACE_MAX_THREADS) threads fns[i](arg), wait env->seconds (or until one of them

@@ -11,5 +11,7 @@ int cmd_events(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+/* 0 nothing found, 1 lost writes, a seal violated, kernel warnings or a taint, 2 bad input, 3 the run failed. */
+int cmd_race(int argc, char **argv);
 
 #endif
