@@ -26,8 +26,8 @@ int cmd_plot(int argc, char **argv)
 	for (int i = 0; i < n && !status; i++)
 		if (plot_run(&sets[i], why, sizeof(why)) < 0)
 			status = 1;
-	if (!status && n == 2 &&
-	    (plot_compare(&sets[0], &sets[1], why, sizeof(why)) < 0 || plot_ab_counts(&sets[0], &sets[1], why, sizeof(why)) < 0))
+	if (!status && n == 2 && (plot_compare(&sets[0], &sets[1], why, sizeof(why)) < 0 ||
+				  plot_ab_counts(&sets[0], &sets[1], why, sizeof(why)) < 0))
 		status = 1;
 	if (status)
 		fprintf(stderr, "tlbbench: %s\n", why);

@@ -89,7 +89,8 @@ static void add_row(struct projection *p, const struct result_set *counts, const
 
 	r->dirty = dirty;
 	r->cpus = cpus_of(dirty);
-	r->forced_flushes = results_median(counts, dirty, "flushes_per_gib") - results_median(counts, clean, "flushes_per_gib");
+	r->forced_flushes = results_median(counts, dirty, "flushes_per_gib") -
+			    results_median(counts, clean, "flushes_per_gib");
 	r->forced_ipis = results_median(counts, dirty, "ipis_per_gib") - results_median(counts, clean, "ipis_per_gib");
 	/* Parallel: a forced flush that reaches any remote CPU waits for one round trip. */
 	r->parallel_ns = r->forced_flushes * price->local_ns +

@@ -33,13 +33,12 @@ int case_values_add(struct case_values *cv, struct case_summary *sum, const stru
 		return -1;
 	derive(s, &d);
 	cv->iteration[cv->n] = s->iteration;
-	cv->v[CM_WALL_NS][cv->n] = (double)s->wall_ns;
-	cv->v[CM_NS_PER_GIB][cv->n] = d.ns_per_gib;
-	cv->v[CM_FLUSHES][cv->n] = (double)s->kstat.flushes;
-	cv->v[CM_FLUSHES_PER_GIB][cv->n] = d.flushes_per_gib;
-	cv->v[CM_IPIS_PER_GIB][cv->n] = d.ipis_per_gib;
-	cv->v[CM_BASELINE_NS][cv->n] = (double)s->baseline_ns;
-	cv->v[CM_ACTIVATIONS_PER_GIB][cv->n] = d.activations_per_gib;
+	/* The value even where the metric is unread: the case's *_ok flags say whether it means anything. */
+	for (int m = 0; m < CASE_METRICS; m++)
+		if (case_metric_of[m] == METRICS)
+			cv->v[m][cv->n] = (double)s->baseline_ns;
+		else
+			sample_metric_value(s, &d, true, case_metric_of[m], &cv->v[m][cv->n]);
 	/* One unread sample makes the case's activations unread: no 0 stands in for it. */
 	sum->activations_ok = d.activations_ok && (cv->n == 0 || sum->activations_ok);
 	cv->n++;

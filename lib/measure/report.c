@@ -378,7 +378,7 @@ void report_case(struct report *r, const struct case_summary *sum)
 	json_object_set_new(o, "model_flushes", sum->model_flushes < 0 ? json_null() : json_integer(sum->model_flushes));
 	for (int m = 0; sum->samples && m < CASE_METRICS; m++)
 		if (ok[m])
-			json_object_set_new(stats, case_metric_names[m], summary_json(&sum->stat[m], sum->outlier_at[m]));
+			json_object_set_new(stats, case_metric_name((enum case_metric)m), summary_json(&sum->stat[m], sum->outlier_at[m]));
 	json_object_set_new(o, "stats", stats);
 	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	fprintf(r->cases, "%s\n", line);

@@ -156,7 +156,7 @@ static int add_measured(struct case_prior *pr, const struct case_params *p, cons
 	iteration[pr->n] = (int)json_integer_value(json_object_get(s, "iteration"));
 	for (int m = 0; m < CASE_METRICS; m++) {
 		/* samples.jsonl names each metric as the summary does, but the baseline by its workload's label */
-		const char *field = m == CM_BASELINE_NS ? p->workload->baseline_label : case_metric_names[m];
+		const char *field = m == CM_BASELINE_NS ? p->workload->baseline_label : case_metric_name((enum case_metric)m);
 		double *grown = realloc(pr->v[m], sizeof(double) * (size_t)(pr->n + 1));
 
 		if (!grown)

@@ -5,9 +5,16 @@
 
 #include "units.h"
 
-const char *const case_metric_names[CASE_METRICS] = {
-	"wall_ns", "ns_per_gib", "flushes", "flushes_per_gib", "ipis_per_gib", "baseline_ns", "activations_per_gib",
+const enum metric_id case_metric_of[CASE_METRICS] = {
+	[CM_WALL_NS] = METRIC_WALL_NS, [CM_NS_PER_GIB] = METRIC_NS_PER_GIB, [CM_FLUSHES] = METRIC_FLUSHES,
+	[CM_FLUSHES_PER_GIB] = METRIC_FLUSHES_PER_GIB, [CM_IPIS_PER_GIB] = METRIC_IPIS_PER_GIB,
+	[CM_BASELINE_NS] = METRICS, [CM_ACTIVATIONS_PER_GIB] = METRIC_ACTIVATIONS_PER_GIB,
 };
+
+const char *case_metric_name(enum case_metric m)
+{
+	return case_metric_of[m] == METRICS ? "baseline_ns" : sample_metrics[case_metric_of[m]].name;
+}
 
 const char *const case_stop_reasons[CASE_STOPS] = {
 	[STOP_ITERATIONS] = "iterations", [STOP_CI_TARGET] = "ci_target", [STOP_MAX_ITERATIONS] = "max_iterations",

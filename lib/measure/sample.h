@@ -48,7 +48,11 @@ enum case_metric {
 	CM_WALL_NS, CM_NS_PER_GIB, CM_FLUSHES, CM_FLUSHES_PER_GIB, CM_IPIS_PER_GIB, CM_BASELINE_NS,
 	CM_ACTIVATIONS_PER_GIB, CASE_METRICS
 };
-extern const char *const case_metric_names[CASE_METRICS];
+/* The metric of lib/common/metrics.c each one is; METRICS for CM_BASELINE_NS, the
+ * workload's reference (its baseline_label). */
+extern const enum metric_id case_metric_of[CASE_METRICS];
+/* Its name in cases.jsonl: the metric's, or "baseline_ns". */
+const char *case_metric_name(enum case_metric m);
 
 /* Why a case stopped sampling, as cases.jsonl's stop_reason says it. */
 enum case_stop { STOP_ITERATIONS, STOP_CI_TARGET, STOP_MAX_ITERATIONS, STOP_MAX_TIME, CASE_STOPS };

@@ -43,7 +43,8 @@ static void check_section(struct ini_doc *d, int i, struct sweep_sections *ss)
 		ss->of[i] = SECTION_SWEEP;
 		return;
 	}
-	if (strncmp(name, "case ", 5) != 0 || !valid_case_name(name + 5) || strlen(name + 5) >= sizeof(((struct sweep *)0)->name)) {
+	if (strncmp(name, "case ", 5) != 0 || !valid_case_name(name + 5) ||
+	    strlen(name + 5) >= sizeof(((struct sweep *)0)->name)) {
 		ini_problem(d, line, "unknown section [%s] (want [sweep], [case NAME] or [rule NAME], NAME of up to 63 "
 			    "letters, digits, _.-)", name);
 		return;
