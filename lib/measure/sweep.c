@@ -157,7 +157,8 @@ int sweep_expand(const struct sweep *s, struct case_params *cases, int max)
 		cases[n++] = (struct case_params){
 			.workload = s->ops[o], .backing = s->backings[b], .touch = s->touches[t],
 			.populate = s->populates[po], .size = s->sizes[z],
-			.dirty_tables = s->ndoses ? dose_tables(&s->doses[d], s->sizes[z]) : DIRTY_TABLES_NONE, .cpus = s->cpus[c], .remote = s->remotes[r],
+			.dirty_tables = s->ndoses ? dose_tables(&s->doses[d], s->sizes[z]) : DIRTY_TABLES_NONE,
+			.cpus = s->cpus[c], .remote = s->remotes[r],
 			.placement = &s->placements[pl], .file_dir = s->file_dir,
 			.iterations = s->iterations, .warmup = s->warmup, .sweep_name = s->name,
 			.ci_target = s->ci_target, .max_iterations = s->max_iterations, .max_time_s = s->max_time_s,
