@@ -48,9 +48,10 @@ bool dose_fit_holds(const struct dose_fit *f, const struct result_case *c)
 /* The price of a flush from one flush_cost case: per sample, the time the
  * zaps of the present page took beyond the same zaps of the absent page,
  * over the flushes counted. */
-static int price_case(const struct result_set *rs, const struct result_case *c, struct flush_price *p)
+static int price_case(const struct result_set *rs, const struct result_case *c, const char *reference,
+		      struct flush_price *p)
 {
-	int wall = results_metric_index(rs, "wall_ns"), absent = results_metric_index(rs, "absent_page_ns");
+	int wall = results_metric_index(rs, "wall_ns"), absent = results_metric_index(rs, reference);
 	int flushes = results_metric_index(rs, "flushes"), ipis = results_metric_index(rs, "ipis");
 	double *per_flush = calloc(c->n ? c->n : 1, sizeof(double)), *ipi = calloc(c->n ? c->n : 1, sizeof(double));
 	size_t n = 0;
@@ -259,12 +260,12 @@ static void add_row(const struct result_set *rs, struct analysis *a, const struc
 	r->share = r->flush_cost_ns / r->time_dirty;
 }
 
-bool analysis_teardown_dirty_shmem(const struct result_case *c)
+bool analysis_teardown_dirty_shmem(const struct result_set *rs, const struct result_case *c)
 {
-	const char *op = case_param(c, "op");
+	const struct result_workload *w = results_workload(rs, c);
 
-	return (strcmp(op, "munmap") == 0 || strcmp(op, "madv_dontneed") == 0) && !is_dose(c) &&
-	       strcmp(case_param(c, "backing"), "shmem") == 0 && strcmp(case_param(c, "touch"), "dirty") == 0;
+	return w && w->modelled && !is_dose(c) && strcmp(case_param(c, "backing"), "shmem") == 0 &&
+	       strcmp(case_param(c, "touch"), "dirty") == 0;
 }
 
 int analysis_compute(const struct result_set *rs, struct analysis *a, char *why, size_t len)
@@ -277,10 +278,12 @@ int analysis_compute(const struct result_set *rs, struct analysis *a, char *why,
 		snprintf(why, len, "out of memory");
 		return -1;
 	}
-	for (int i = 0; i < rs->ncases; i++)
-		if (strcmp(case_param(&rs->cases[i], "op"), "flush_cost") == 0 &&
-		    price_case(rs, &rs->cases[i], &a->prices[a->nprices]) == 0)
+	for (int i = 0; i < rs->ncases; i++) {
+		const struct result_workload *w = results_workload(rs, &rs->cases[i]);
+
+		if (w && w->calibration && price_case(rs, &rs->cases[i], w->reference, &a->prices[a->nprices]) == 0)
 			a->nprices++;
+	}
 	if (fit_doses(rs, a) < 0) {
 		snprintf(why, len, "out of memory");
 		return -1;
@@ -293,7 +296,7 @@ int analysis_compute(const struct result_set *rs, struct analysis *a, char *why,
 	for (int i = 0; i < rs->ncases; i++) {
 		const struct result_case *c = &rs->cases[i], *clean;
 
-		if (!analysis_teardown_dirty_shmem(c))
+		if (!analysis_teardown_dirty_shmem(rs, c))
 			continue;
 		clean = analysis_clean_twin(rs, c);
 		if (clean)

@@ -61,8 +61,9 @@ bool dose_fit_straight(const struct dose_fit *f);
 /* Which price a row used: "flush_cost", "in-situ", "in-situ@256M" (a fit of
  * another size), with "*" when that fit is no line. */
 void analysis_price_label(const struct analysis_row *r, char *buf, size_t len);
-/* A munmap or madv_dontneed of dirty shmem, no dose: a case the forced flush is priced on. */
-bool analysis_teardown_dirty_shmem(const struct result_case *c);
+/* A teardown of dirty shmem the model predicts (munmap, MADV_DONTNEED), no dose:
+ * a case the forced flush is priced on. */
+bool analysis_teardown_dirty_shmem(const struct result_set *rs, const struct result_case *c);
 /* The clean case run like this dirty one (same op, size, CPUs, placement,
  * remote mode, backing and populate; neither a dose), or NULL. */
 const struct result_case *analysis_clean_twin(const struct result_set *rs, const struct result_case *dirty);

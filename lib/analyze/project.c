@@ -117,7 +117,7 @@ int projection_compute(const struct analysis *a, const struct result_set *rs, co
 	for (int i = 0; i < counts->ncases; i++) {
 		const struct result_case *c = &counts->cases[i], *clean;
 
-		if (analysis_teardown_dirty_shmem(c) && (clean = analysis_clean_twin(counts, c)))
+		if (analysis_teardown_dirty_shmem(counts, c) && (clean = analysis_clean_twin(counts, c)))
 			add_row(p, counts, c, clean);
 	}
 	if (!p->nrows) {

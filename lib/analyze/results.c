@@ -11,8 +11,13 @@
 #include "metrics.h"
 #include "stats.h"
 
-/* Runs from before meta.json listed its sample_references had these. */
-static const char *const legacy_references[] = { "exit_no_mapping_ns", "absent_page_ns" };
+/* Runs from before meta.json listed its workloads had these. */
+static const struct result_workload legacy_workloads[] = {
+	{ "munmap", true, false, "" },
+	{ "madv_dontneed", true, false, "" },
+	{ "exit", false, false, "exit_no_mapping_ns" },
+	{ "flush_cost", false, true, "absent_page_ns" },
+};
 #define VMSTAT_PREFIX "vmstat_delta."
 
 /* Runs before the populate axis always used MADV_POPULATE first. */
@@ -257,27 +262,56 @@ static int read_sample(struct result_set *rs, const char *line, size_t size, boo
 	return ret;
 }
 
+/* The workloads of meta.json, or of tlbbench before it listed them. */
+static void load_workloads(struct result_set *rs)
+{
+	const json_t *list = json_object_get(rs->meta, "workloads");
+	size_t i;
+	json_t *w;
+
+	if (!json_is_array(list)) {
+		rs->nworkloads = (int)(sizeof(legacy_workloads) / sizeof(legacy_workloads[0]));
+		memcpy(rs->workloads, legacy_workloads, sizeof(legacy_workloads));
+		return;
+	}
+	json_array_foreach(list, i, w) {
+		struct result_workload *rw = &rs->workloads[rs->nworkloads];
+		const char *name = json_string_value(json_object_get(w, "name"));
+		const char *zap = json_string_value(json_object_get(w, "model_zap"));
+		const char *ref = json_string_value(json_object_get(w, "reference"));
+
+		if (!name || rs->nworkloads == RESULTS_MAX_WORKLOADS)
+			continue;
+		snprintf(rw->name, sizeof(rw->name), "%s", name);
+		rw->modelled = zap && strcmp(zap, "none") != 0;
+		rw->calibration = json_is_true(json_object_get(w, "own_page_state")) && ref;
+		snprintf(rw->reference, sizeof(rw->reference), "%s", ref ? ref : "");
+		rs->nworkloads++;
+	}
+}
+
+const struct result_workload *results_workload(const struct result_set *rs, const struct result_case *c)
+{
+	const char *op = json_string_value(json_object_get(c->params, "op"));
+
+	for (int i = 0; op && i < rs->nworkloads; i++)
+		if (strcmp(rs->workloads[i].name, op) == 0)
+			return &rs->workloads[i];
+	return NULL;
+}
+
 /* The metrics every sample has (lib/common/metrics.c, in their compare order),
  * then the workloads' references; the events and vmstat counters follow as
  * the samples name them. */
 static void add_base_metrics(struct result_set *rs)
 {
-	const json_t *refs = json_object_get(rs->meta, "sample_references");
-	size_t i;
-	json_t *ref;
-
 	for (int order = 1; order <= METRICS; order++)
 		for (int m = 0; m < METRICS; m++)
 			if (sample_metrics[m].compare_order == order)
 				metric_add(rs, sample_metrics[m].name);
-	if (!json_is_array(refs)) {
-		for (size_t k = 0; k < sizeof(legacy_references) / sizeof(legacy_references[0]); k++)
-			metric_add(rs, legacy_references[k]);
-		return;
-	}
-	json_array_foreach(refs, i, ref)
-		if (json_is_string(ref))
-			metric_add(rs, json_string_value(ref));
+	for (int w = 0; w < rs->nworkloads; w++)
+		if (rs->workloads[w].reference[0])
+			metric_add(rs, rs->workloads[w].reference);
 }
 
 int results_load(const char *dir, struct result_set *rs, char *why, size_t len)
@@ -293,6 +327,7 @@ int results_load(const char *dir, struct result_set *rs, char *why, size_t len)
 		results_free(rs);
 		return -1;
 	}
+	load_workloads(rs);
 	add_base_metrics(rs);
 	snprintf(path, sizeof(path), "%s/samples.jsonl", dir);
 	f = fopen(path, "re");

@@ -4,6 +4,7 @@
 #define TLBBENCH_RESULTS_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define RESULTS_MAX_METRICS 320
@@ -20,9 +21,20 @@ struct result_case {
 	double *values[RESULTS_MAX_METRICS]; /* per metric, n values; NAN where the sample had null */
 };
 
+/* A workload as meta.json describes it (older runs: as tlbbench then had them). */
+struct result_workload {
+	char name[32];
+	bool modelled;     /* the model predicts its zap (munmap, MADV_DONTNEED): the forced flush is priced on it */
+	bool calibration;  /* it sets its own page state and times a reference beside it (flush_cost) */
+	char reference[64]; /* its reference field, a metric ("" none) */
+};
+#define RESULTS_MAX_WORKLOADS 16
+
 struct result_set {
 	char dir[512];
 	json_t *meta;
+	int nworkloads;
+	struct result_workload workloads[RESULTS_MAX_WORKLOADS];
 	int nmetrics;
 	char metrics[RESULTS_MAX_METRICS][64]; /* "wall_ns", ..., "events.task_clock", "vmstat_delta.pgfree" */
 	int ncases;
@@ -40,6 +52,8 @@ void results_free(struct result_set *rs);
  * sample's or case line's parameters. */
 void results_case_key(const json_t *params, char *key, size_t klen, char *label, size_t llen);
 const struct result_case *results_find(const struct result_set *rs, const char *key);
+/* The workload of a case's op, or NULL. */
+const struct result_workload *results_workload(const struct result_set *rs, const struct result_case *c);
 int results_metric_index(const struct result_set *rs, const char *metric);
 /* The non-NAN values of one metric of a case (none when metric < 0), in a
  * malloc'd array of *n the caller frees; NULL only when out of memory. */

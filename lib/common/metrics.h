@@ -2,7 +2,7 @@
  * samples.csv (lib/measure/report.c) and the reader behind compare, analyze
  * and plot (lib/analyze/results.c). A workload's reference field (its
  * baseline_label: exit_no_mapping_ns, absent_page_ns) is a metric too: a run
- * lists its workloads' in meta.json's sample_references. */
+ * lists its workloads, and their references, in meta.json's workloads. */
 #ifndef TLBBENCH_METRICS_H
 #define TLBBENCH_METRICS_H
 

@@ -73,14 +73,21 @@ static void utc_now(char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 }
 
-/* The workloads' reference fields, which lib/analyze/results.c reads back as metrics. */
-static json_t *sample_references_json(void)
+/* The workloads and what the analysis needs to know of them (lib/analyze/results.c):
+ * how the model predicts their zap, their reference field, whether they set
+ * their own page state (the calibration). */
+static json_t *workloads_json(void)
 {
+	static const char *const zaps[] = { [MODEL_ZAP_NONE] = "none", [MODEL_ZAP_UNMAP] = "unmap",
+					    [MODEL_ZAP_DONTNEED] = "dontneed" };
 	json_t *a = json_array();
 
-	for (int w = 0; w < workload_count; w++)
-		if (workloads[w]->baseline_label)
-			json_array_append_new(a, json_string(workloads[w]->baseline_label));
+	for (int w = 0; w < workload_count; w++) {
+		const struct workload *wl = workloads[w];
+
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s?, s:b}", "name", wl->name, "model_zap", zaps[wl->model_zap],
+						   "reference", wl->baseline_label, "own_page_state", wl->own_page_state));
+	}
 	return a;
 }
 
@@ -109,7 +116,7 @@ json_t *meta_json(int argc, char **argv, const char *config, bool interleave, co
 	json_object_set_new(meta, "counters", counters_json(&h->kstat, g));
 	json_object_set_new(meta, "event_scopes", scopes);
 	json_object_set_new(meta, "kernel_model", model_json(&h->model));
-	json_object_set_new(meta, "sample_references", sample_references_json());
+	json_object_set_new(meta, "workloads", workloads_json());
 	return meta;
 }
 

@@ -72,8 +72,11 @@ for my $k (@scalars) {
 	} 0 .. $#csv;
 	is(scalar @bad, 0, "samples.csv's $k agrees with samples.jsonl in every row");
 }
-is_deeply(decode_json(slurp("$dir/meta.json"))->{sample_references}, [qw(exit_no_mapping_ns absent_page_ns)],
-	  "meta.json lists the workloads' reference fields");
+is_deeply([ map { [ $_->{name}, $_->{model_zap}, $_->{reference}, $_->{own_page_state} ? 1 : 0 ] }
+	    @{ decode_json(slurp("$dir/meta.json"))->{workloads} } ],
+	  [ [ 'munmap', 'unmap', undef, 0 ], [ 'madv_dontneed', 'dontneed', undef, 0 ], [ 'exit', 'none', 'exit_no_mapping_ns', 0 ],
+	    [ 'flush_cost', 'none', 'absent_page_ns', 1 ] ],
+	  "meta.json lists the workloads: their model zap, reference field and own page state");
 like($out, qr/op\s+backing\s+touch\s+populate\s+size\s+cpus.*median_ms.*ns\/GiB.*flush\/GiB.*IPIs\/GiB\s+act\/GiB/,
      'the table is printed');
 

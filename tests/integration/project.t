@@ -14,13 +14,13 @@ our $TLBBENCH;
 
 my $tmp = tempdir(CLEANUP => 1);
 my $GIB = 1 << 30;
-sub result_dir {
-	my ($name, @samples) = @_;
+sub result_dir_with {
+	my ($meta, $name, @samples) = @_;
 	my $dir = "$tmp/$name";
 	mkdir $dir or die;
 	open(my $m, '>', "$dir/meta.json") or die;
 	print $m encode_json({ tlbbench_version => 'test', results_format => 1,
-			       info => { kernel => { release => "6.12.118-$name" } } });
+			       info => { kernel => { release => "6.12.118-$name" } }, %$meta });
 	close($m);
 	open(my $s, '>', "$dir/samples.jsonl") or die;
 	for my $sample (@samples) {
@@ -32,6 +32,8 @@ sub result_dir {
 	close($s);
 	return $dir;
 }
+# Without meta.json's workloads: the workloads tlbbench had before it listed them.
+sub result_dir { return result_dir_with({}, @_) }
 # flush_cost: 1,000 zaps; (wall - absent) / 1000 = 1,000 ns at 1 CPU, 6,000 ns at 2 CPUs with one IPI each.
 sub price {
 	my ($cpus, $wall, $ipis) = @_;
@@ -98,6 +100,14 @@ is($status, 0, 'analyze --counts priced in situ: exit 0') or diag($err);
 like($out, qr/local: 1000 ns per forced flush at 1 CPU \(in-situ\); remote: 5000 ns per IPI \(in-situ at 2 CPUs, spin: 6000 ns per flush with 1\.00 IPIs\)/,
      'without flush_cost: the slopes of the dose-responses at 1 and 2 CPUs');
 like($out, qr/^munmap\s+256M\s+16 compact\s+spin\s+488\.0\s+7320\.0\s+2\.928\s+37\.088$/m, 'and the same projection');
+
+# The calibration is found by what meta.json says of its workload, not by its name.
+my @renamed = map { { %$_, op => 'calibration_v2' } } (price(1, 2_000_000, 0), price(2, 7_000_000, 1000));
+my $listed = result_dir_with({ workloads => [ { name => 'calibration_v2', model_zap => 'none', reference => 'absent_page_ns',
+						  own_page_state => JSON::PP::true } ] }, 'listed', @renamed);
+($status, $out, $err) = run_cmd($TLBBENCH, 'analyze', $listed, '--counts', $counts);
+is($status, 0, 'a calibration workload of another name, listed in meta.json: exit 0') or diag($err);
+like($out, qr/local: 1000 ns per forced flush at 1 CPU \(flush_cost\); remote: 5000 ns per IPI/, 'and it prices the flushes');
 
 my @bad = (
 	[ [ $one_cpu, '--counts', $counts ], qr/has no price of a forced flush at 1 CPU and at 2 or more with spinning remote threads/ ],
