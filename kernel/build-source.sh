@@ -27,7 +27,7 @@ source_resolve() {
 			bad "--source: '$source' has been configured or built in place (.config, include/config): run 'make mrproper' there first"
 		fi
 		source_kind=tree
-		source_id=$( { realpath "$source"; find "$source" -path "$source/.git" -prune -o -type f -printf '%P %s %T@\n' | sort; } |
+		source_id=$( { realpath "$source"; (cd "$source" && find . -path ./.git -prune -o -type f -printf '%P %s %T@\n') | sort; } |
 			sha256sum | cut -d' ' -f1)
 		source_what="$(realpath "$source")"
 		if git -C "$source" rev-parse --git-dir > /dev/null 2>&1; then
@@ -103,9 +103,10 @@ patches_apply() {
 			why=$(awk '/^checking file /{f = $3 ": "} /FAILED|can.t find|Reversed|malformed|garbage/{print f $0; exit}' <<< "$why")
 			bad "patch $n of ${#patches[@]}, $p, does not apply to $source_what: ${why:-patch failed}"
 		fi
+		# Recorded first, so that patches_reverse undoes it whatever happens next.
+		cp "$p" "$applied/$(printf %02d "$n").patch" || { echo "kernel/build.sh: cannot record $p" >&2; exit 1; }
 		patch -d "$src" -p1 --batch --forward --no-backup-if-mismatch --quiet < "$p" > /dev/null ||
-			bad "$p failed to apply to $source_what"
-		cp "$p" "$applied/$(printf %02d "$n").patch"
+			{ rm -f "$applied/ok"; echo "kernel/build.sh: $p failed to apply after its dry run; the tree is made again next time" >&2; exit 1; }
 	done
 }
 

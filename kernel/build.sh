@@ -24,9 +24,10 @@ bad() { echo "kernel/build.sh: $*" >&2; exit 2; }
 source=/usr/src/linux-source-6.12.tar.xz rev="" config="" check=0
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--source) source=${2:?--source needs a directory or tarball}; shift 2 ;;
-	--rev) rev=${2:?--rev needs a commit}; shift 2 ;;
-	--config) config=${2:?--config needs a file}; shift 2 ;;
+	--source|--rev|--config)
+		[ -n "${2:-}" ] || bad "$1 needs a value; $usage"
+		case "$1" in --source) source=$2 ;; --rev) rev=$2 ;; --config) config=$2 ;; esac
+		shift 2 ;;
 	--check) check=1; shift ;;
 	-h|--help) echo "$usage"; exit 0 ;;
 	-*) bad "unknown option '$1'; $usage" ;;
@@ -43,7 +44,8 @@ for p in "${patches[@]}"; do [ -f "$p" ] || bad "no patch '$p'"; done
 source_resolve
 config_precheck
 
-build=${TLBBENCH_KERNEL_BUILD:-$here/build}
+build=$(realpath -m "${TLBBENCH_KERNEL_BUILD:-$here/build}")
+[[ "$build" != *[[:space:]:]* ]] || bad "the build directory '$build' has a blank or a colon, which kbuild cannot take"
 out="$build/$name"
 key=$( { echo "$source_id"; sha256sum < "${config:-$here/config.fragment}"; sha256sum < "$here/config.required";
 	cat "$here/build.sh" "$here/build-source.sh" | sha256sum; for p in "${patches[@]}"; do sha256sum < "$p"; done; } |
@@ -86,11 +88,15 @@ if [ ! -f "$tree/applied/ok" ]; then
 fi
 rm "$tree/applied/ok"
 patches_reverse "$tree/src" "$tree/applied"
-if ! (patches_apply "$tree/src" "$tree/applied"); then
+(patches_apply "$tree/src" "$tree/applied")
+status=$?
+if [ "$status" -eq 2 ]; then
+	# Refused by its dry run: nothing of it was applied, the earlier ones are undone.
 	patches_reverse "$tree/src" "$tree/applied"
 	touch "$tree/applied/ok"
 	exit 2
 fi
+[ "$status" -eq 0 ] || exit 1
 touch "$tree/applied/ok"
 configure "$tree/src" "$tree/obj"
 make -s -C "$tree/src" O="$tree/obj" -j"$(nproc)" bzImage || exit 1

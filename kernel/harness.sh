@@ -37,23 +37,27 @@ harness_options() {
 	build_opts=() series=() commits="" series_name=patched kernel_source=""
 	while [ $# -gt 0 ]; do
 		case "$1" in
-		-smp) smp=${2:?-smp needs a number}; shift 2 ;;
-		-o) out=${2:?-o needs a directory}; shift 2 ;;
+		-smp|-o|-t|-m|--source|--config|--patch|--commits|--name)
+			[ -n "${2:-}" ] || { echo "$tool: $1 needs a value; $usage" >&2; exit 2; } ;;
+		esac
+		case "$1" in
+		-smp) smp=$2; shift 2 ;;
+		-o) out=$2; shift 2 ;;
 		-t) [[ "$usage" == *"-t SECONDS"* ]] || break
-			seconds=${2:?-t needs seconds}; shift 2 ;;
+			seconds=$2; shift 2 ;;
 		-m) [[ "$usage" == *"-m MODES"* ]] || break
 			# shellcheck disable=SC2034  # race.sh reads modes
-			modes=${2:?-m needs a list of modes}; shift 2 ;;
+			modes=$2; shift 2 ;;
 		--source|--config) [[ "$usage" == *"--source"* ]] || break
-			build_opts+=("$1" "${2:?$1 needs a value}")
+			build_opts+=("$1" "$2")
 			[ "$1" = --source ] && kernel_source=$2
 			shift 2 ;;
 		--patch) [[ "$usage" == *"--source"* ]] || break
-			series+=("${2:?--patch needs a file}"); shift 2 ;;
+			series+=("$2"); shift 2 ;;
 		--commits) [[ "$usage" == *"--source"* ]] || break
-			commits=${2:?--commits needs BASE..HEAD}; shift 2 ;;
+			commits=$2; shift 2 ;;
 		--name) [[ "$usage" == *"--source"* ]] || break
-			series_name=${2:?--name needs a kernel name}; shift 2 ;;
+			series_name=$2; shift 2 ;;
 		-h|--help) echo "$usage"; exit 0 ;;
 		*) break ;;
 		esac
@@ -86,7 +90,10 @@ harness_variants() {
 variant_patches() {
 	case "$1" in
 	baseline) ;;
-	"$series_name") [ ${#series[@]} -eq 0 ] || printf '%s\n' "${series[@]}" ;;
+	"$series_name")
+		# --commits fills the series in harness_prepare; until then it has none.
+		if [ ${#series[@]} -gt 0 ]; then printf '%s\n' "${series[@]}"
+		elif [ -z "$commits" ]; then echo "$harness_dir/patches/$1.patch"; fi ;;
 	*/*) echo "$1" ;;
 	*) echo "$harness_dir/patches/$1.patch" ;;
 	esac

@@ -48,7 +48,12 @@ for my $dir (@ARGV) {
 	my %samples;
 	open(my $fh, '<', "$dir/results/samples.jsonl") or do { print STDERR "scale-table.pl: $dir/results/samples.jsonl: $!\n"; exit 2 };
 	while (my $line = <$fh>) {
-		my $s = decode_json($line);
+		my $s = eval { decode_json($line) };
+		# A guest stopped mid-write leaves its last line cut off: skipped, as lib/analyze/results.c does.
+		if (!$s) {
+			print STDERR "scale-table.pl: $dir/results/samples.jsonl:$.: not a whole sample, skipped\n";
+			next;
+		}
 		my $key = join "\t", $s->{op}, "$s->{touch}-$s->{backing}", $s->{remote_mode}, $s->{cpus};
 		push @{ $samples{$key} }, $s;
 	}

@@ -33,6 +33,9 @@ IFS=, read -r -a guests <<< "$smp_list"
 started=$(date +%s)
 # 16 emulated CPUs on a 2-CPU host: a guest may take an hour.
 export GUEST_TIMEOUT=${GUEST_TIMEOUT:-7200}
+# Counts are what this checks: under KVM a guest kernel with KVM_GUEST flushes a
+# preempted vCPU on its next entry instead of by IPI, so TCG unless asked.
+export TLBBENCH_QEMU_ACCEL=${TLBBENCH_QEMU_ACCEL:-tcg}
 
 # 1,2,4,... up to N, and N itself.
 cpu_counts() {

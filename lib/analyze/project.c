@@ -92,9 +92,10 @@ static void add_row(struct projection *p, const struct result_set *counts, const
 	r->forced_flushes = results_median(counts, dirty, "flushes_per_gib") -
 			    results_median(counts, clean, "flushes_per_gib");
 	r->forced_ipis = results_median(counts, dirty, "ipis_per_gib") - results_median(counts, clean, "ipis_per_gib");
-	/* Parallel: a forced flush that reaches any remote CPU waits for one round trip. */
+	/* Parallel: a forced flush that reaches its k - 1 remote CPUs waits for one round trip;
+	 * serial: each IPI costs its share of the round trip measured at price->cpus. */
 	r->parallel_ns = r->forced_flushes * price->local_ns +
-			 (r->cpus > 1 ? r->forced_ipis / (r->cpus - 1) : 0) * price->remote_ns;
+			 (r->cpus > 1 ? r->forced_ipis / (r->cpus - 1) : 0) * price->round_trip_ns;
 	r->serial_ns = r->forced_flushes * price->local_ns + r->forced_ipis * price->remote_ns;
 }
 
@@ -108,7 +109,14 @@ int projection_compute(const struct analysis *a, const struct result_set *rs, co
 			 "--cpus 1,2) there", rs->dir);
 		return -1;
 	}
-	p->price.remote_ns = (p->price.at_cpus_ns - p->price.local_ns) / p->price.ipis_per_flush;
+	p->price.round_trip_ns = p->price.at_cpus_ns - p->price.local_ns;
+	p->price.remote_ns = p->price.round_trip_ns / p->price.ipis_per_flush;
+	if (!(p->price.round_trip_ns > 0)) {
+		snprintf(why, len, "%s: a forced flush costs %.0f ns at %d CPUs against %.0f ns at 1 (%s): reaching the remote "
+			 "CPUs adds nothing to price; measure again on a quieter machine", rs->dir, p->price.at_cpus_ns,
+			 p->price.cpus, p->price.local_ns, p->price.source);
+		return -1;
+	}
 	p->rows = calloc((size_t)counts->ncases + 1, sizeof(*p->rows));
 	if (!p->rows) {
 		snprintf(why, len, "out of memory");
@@ -144,8 +152,8 @@ void projection_print(const struct projection *p, const struct result_set *count
 	       "(kernel %s), from its counts (dirty shmem less clean shmem, medians per GiB) priced by this run:\n",
 	       counts->dir, counts_kernel(counts));
 	printf("  local: %.0f ns per forced flush at 1 CPU (%s); remote: %.0f ns per IPI (%s at %d CPUs, spin: %.0f ns per "
-	       "flush with %.2f IPIs)\n", price->local_ns, price->source, price->remote_ns, price->source, price->cpus,
-	       price->at_cpus_ns, price->ipis_per_flush);
+	       "flush with %.2f IPIs: a round trip of %.0f ns)\n", price->local_ns, price->source, price->remote_ns,
+	       price->source, price->cpus, price->at_cpus_ns, price->ipis_per_flush, price->round_trip_ns);
 	printf("Model used: parallel. x86 sends a flush's IPIs to every remote CPU at once and waits for them all\n"
 	       "(flush_tlb_multi, smp_call_function_many_cond); they answer together, so a flush that reaches any remote\n"
 	       "CPU costs local + one round trip, at every CPU count. Serial is the upper bound: one round trip per IPI,\n"
@@ -157,6 +165,13 @@ void projection_print(const struct projection *p, const struct result_set *count
 	for (int i = 0; i < p->nrows; i++) {
 		const struct projection_row *r = &p->rows[i];
 
+		/* A count the run could not read is n/s, and so is what is made of it. */
+		if (isnan(r->forced_flushes) || isnan(r->forced_ipis)) {
+			printf("%-13s %5" JSON_INTEGER_FORMAT "M %4d %-10s %-6s %14s %15s %16s %14s\n", case_param(r->dirty, "op"),
+			       json_integer_value(json_object_get(r->dirty->params, "size_bytes")) >> 20, r->cpus,
+			       case_param(r->dirty, "placement"), case_param(r->dirty, "remote_mode"), "n/s", "n/s", "n/s", "n/s");
+			continue;
+		}
 		printf("%-13s %5" JSON_INTEGER_FORMAT "M %4d %-10s %-6s %14.1f %15.1f %16.3f %14.3f\n",
 		       case_param(r->dirty, "op"), json_integer_value(json_object_get(r->dirty->params, "size_bytes")) >> 20,
 		       r->cpus, case_param(r->dirty, "placement"), case_param(r->dirty, "remote_mode"), r->forced_flushes,

@@ -13,7 +13,8 @@ struct ipi_price {
 	double local_ns;       /* one forced flush at 1 CPU */
 	double at_cpus_ns;     /* one forced flush at cpus */
 	double ipis_per_flush; /* at cpus */
-	double remote_ns;      /* per IPI: (at_cpus_ns - local_ns) / ipis_per_flush */
+	double round_trip_ns;  /* what reaching the remote CPUs adds to a flush: at_cpus_ns - local_ns */
+	double remote_ns;      /* per IPI: round_trip_ns / ipis_per_flush */
 };
 
 struct projection_row {
@@ -30,7 +31,9 @@ struct projection {
 };
 
 /* -1 with why when DIR (a, rs) has no price at 1 CPU and at 2 or more with
- * spinning remote threads, or COUNTS no dirty and clean shmem twins. */
+ * spinning remote threads, when reaching them costs nothing there (the
+ * remote price not above the local one), or COUNTS no dirty and clean shmem
+ * twins. */
 int projection_compute(const struct analysis *a, const struct result_set *rs, const struct result_set *counts,
 		       struct projection *p, char *why, size_t len);
 void projection_print(const struct projection *p, const struct result_set *counts);

@@ -78,6 +78,8 @@ my @bad = (
 	[ [ '--source', $tree, '--check', 'x', $nofile ], qr/patch 1 of 1, .*nofile\.patch, does not apply to .*: can't find file to patch at input line 3$/ ],
 	[ [ '--source', $tree, 'a/b' ], qr/'a\/b' is no kernel name/ ],
 	[ [ '--bogus' ], qr/unknown option '--bogus'/ ],
+	[ [ '--source' ], qr/--source needs a value/ ],
+	[ [ '--config', '', 'x' ], qr/--config needs a value/ ],
 );
 for my $case (@bad) {
 	my ($args, $why) = @$case;
@@ -119,6 +121,11 @@ my @ab_bad = (
 	[ [ '-o', $out, '--source', $tree, '--patch', $bad, $config ], qr/bad\.patch, does not apply to .*linux/ ],
 	[ [ '-o', $out, '--source', '/no/such/linux', '--patch', $good, $config ], qr/--source: no directory or tarball/ ],
 	[ [ '-o', $out, '--source', $tree, '--config', $no_console, '--patch', $good, $config ], qr/lacks what the guests need/ ],
+	[ [ $config, '--patch' ], qr/no patch .*--patch|unknown option|--patch needs a value/ ],
+	[ [ '--patch' ], qr/--patch needs a value/ ],
+	[ [ '--source', '', $config ], qr/--source needs a value/ ],
+	# A variant named as the series would be, with no series given, is a patch file like any other.
+	[ [ '-o', $out, $config, 'patched' ], qr/no patch kernel\/patches\/patched\.patch/ ],
 );
 for my $tool (qw(ab.sh scale.sh)) {
 	for my $case (@ab_bad) {

@@ -64,7 +64,7 @@ my ($status, $out, $err) = run_cmd($TLBBENCH, 'analyze', $prices, '--counts', $c
 is($status, 0, 'analyze --counts: exit 0') or diag($err);
 like($out, qr/^PROJECTION across CPUs, not a measurement/m, 'labelled a projection');
 like($out, qr/kernel 6\.12\.118-guest/, 'names the kernel the counts came from');
-like($out, qr/local: 1000 ns per forced flush at 1 CPU \(flush_cost\); remote: 5000 ns per IPI \(flush_cost at 2 CPUs, spin: 6000 ns per flush with 1\.00 IPIs\)/,
+like($out, qr/local: 1000 ns per forced flush at 1 CPU \(flush_cost\); remote: 5000 ns per IPI \(flush_cost at 2 CPUs, spin: 6000 ns per flush with 1\.00 IPIs: a round trip of 5000 ns\)/,
      'the prices: 1-CPU price, and (2-CPU price - 1-CPU price) / IPIs per flush');
 like($out, qr/^Model used: parallel\. .*\n.*smp_call_function_many_cond/m, 'says which model and why');
 like($out, qr/Serial is the upper bound/, 'and the bound beside it');
@@ -97,9 +97,24 @@ for my $cpus (1, 2) {
 }
 ($status, $out, $err) = run_cmd($TLBBENCH, 'analyze', result_dir('doses', @doses), '--counts', $counts);
 is($status, 0, 'analyze --counts priced in situ: exit 0') or diag($err);
-like($out, qr/local: 1000 ns per forced flush at 1 CPU \(in-situ\); remote: 5000 ns per IPI \(in-situ at 2 CPUs, spin: 6000 ns per flush with 1\.00 IPIs\)/,
+like($out, qr/local: 1000 ns per forced flush at 1 CPU \(in-situ\); remote: 5000 ns per IPI \(in-situ at 2 CPUs, spin: 6000 ns per flush with 1\.00 IPIs: a round trip of 5000 ns\)/,
      'without flush_cost: the slopes of the dose-responses at 1 and 2 CPUs');
 like($out, qr/^munmap\s+256M\s+16 compact\s+spin\s+488\.0\s+7320\.0\s+2\.928\s+37\.088$/m, 'and the same projection');
+
+# A remote price from 4 CPUs (3 IPIs per flush): parallel charges the whole round trip once per
+# flush that reaches the remote CPUs, serial a third of it per IPI.
+my $four = result_dir('four', price(1, 2_000_000, 0), price(4, 7_000_000, 3000));
+($status, $out, $err) = run_cmd($TLBBENCH, 'analyze', $four, '--counts', $counts);
+is($status, 0, 'a remote price from 4 CPUs: exit 0') or diag($err);
+like($out, qr/remote: 1667 ns per IPI \(flush_cost at 4 CPUs, spin: 6000 ns per flush with 3\.00 IPIs: a round trip of 5000 ns\)/,
+     'the round trip, and per IPI a third of it');
+like($out, qr/^munmap\s+256M\s+16 compact\s+spin\s+488\.0\s+7320\.0\s+2\.928\s+12\.688$/m,
+     'k=16: parallel 488 x 1000 + 488 x 5000 ns, serial 488 x 1000 + 7320 x 5000 / 3 ns');
+# Reaching the remote CPUs costing nothing (noise, a quiet VM) is no price to project with.
+my $cheap = result_dir('cheap', price(1, 2_000_000, 0), price(2, 1_900_000, 1000));
+($status, undef, $err) = run_cmd($TLBBENCH, 'analyze', $cheap, '--counts', $counts);
+is($status, 2, 'a remote price below the local one: exit 2');
+like($err, qr/costs 900 ns at 2 CPUs against 1000 ns at 1 \(flush_cost\): reaching the remote CPUs adds nothing/, 'says why');
 
 # The calibration is found by what meta.json says of its workload, not by its name.
 my @renamed = map { { %$_, op => 'calibration_v2' } } (price(1, 2_000_000, 0), price(2, 7_000_000, 1000));

@@ -102,6 +102,17 @@ for my $case (@broken) {
 	is($status, 1, 'a patched kernel that still forces flushes: exit 1');
 	like($out, qr/^still-forced\s+8 munmap\s+dirty-shmem\s+spin\s+\d+\s+516\.0\s+28\.0\s+FAIL/m, 'its dirty shmem row says FAIL');
 }
+{
+	# A guest stopped mid-write: its cut-off last line is skipped with a warning, the rest counts.
+	my $r = tempdir(CLEANUP => 1);
+	my $dir = guest($r, 'baseline', 8, kernel_counts());
+	open(my $fh, '>>', "$dir/results/samples.jsonl") or die;
+	print $fh '{"op":"munmap","backing":"shm';
+	close($fh);
+	my ($st, $o, $e) = run_table($dir);
+	is($st, 0, 'a cut-off last line: the checks still hold') or diag($e);
+	like($e, qr/samples\.jsonl:\d+: not a whole sample, skipped/, 'and it says which line it skipped');
+}
 ($status, undef, $err) = run_table("$root/nowhere");
 is($status, 2, 'a directory not named NAME-smpN: exit 2');
 like($err, qr/is not a NAME-smpN directory/, 'says so');
