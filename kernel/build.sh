@@ -88,8 +88,8 @@ if [ ! -f "$tree/applied/ok" ]; then
 fi
 rm "$tree/applied/ok"
 patches_reverse "$tree/src" "$tree/applied"
-(patches_apply "$tree/src" "$tree/applied")
-status=$?
+status=0
+(patches_apply "$tree/src" "$tree/applied") || status=$?
 if [ "$status" -eq 2 ]; then
 	# Refused by its dry run: nothing of it was applied, the earlier ones are undone.
 	patches_reverse "$tree/src" "$tree/applied"
