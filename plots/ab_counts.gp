@@ -1,8 +1,8 @@
 # A/B of the counts: flushes and shootdown IPIs per GiB of every case both
 # runs have, the base's bar beside the new one's, on a log scale (a forced
 # flush per page table against batched ones is a factor of ~18). Set by
-# `tlbbench plot BASE NEW`: datafile (index, base and new flushes per GiB,
-# base and new IPIs per GiB, label; NaN where unread), outbase, subtitle,
+# `tlbbench plot BASE NEW`: datafile (index, then median lo hi of base and new
+# flushes per GiB, base and new IPIs per GiB, label; NaN where unread), outbase, subtitle,
 # ncases, basename, newname. A count of 0 (or unread) has no place on a log
 # scale: its bar is empty.
 bar(v) = (v > 0 ? v : 1)
@@ -24,10 +24,10 @@ do for [term in "pngcairo svg"] {
 	set bmargin 1
 	unset xtics
 	set title "flushes per GiB (tlb:tlb\\_flush, the op's own)"
-	plot datafile using (bar($2)) title basename lc rgb "gray40", "" using (bar($3)) title newname lc rgb "dark-orange"
+	plot datafile using (bar($2)) title basename lc rgb "gray40", "" using (bar($5)) title newname lc rgb "dark-orange"
 	set bmargin 18
 	set xtics rotate by -40 left font ",8" noenhanced
 	set title "shootdown IPIs per GiB (/proc/interrupts TLB; empty: 0 or unread)"
-	plot datafile using (bar($4)):xtic(6) title basename lc rgb "gray40", "" using (bar($5)) title newname lc rgb "dark-orange"
+	plot datafile using (bar($8)):xtic(14) title basename lc rgb "gray40", "" using (bar($11)) title newname lc rgb "dark-orange"
 	unset multiplot
 }

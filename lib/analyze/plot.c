@@ -238,12 +238,31 @@ out:
 	return ret;
 }
 
+/* The end of a plot of NEW against BASE: the subtitle naming both, the case
+ * count, and the drawing into NEW/plots (or why not, when no case matched). */
+static int draw_against_base(struct gnuplot_vars *v, const struct result_set *base, const struct result_set *new,
+			     int ncases, const char *script, const char *name, char *why, size_t len)
+{
+	char text[1400], dir[PATH_MAX];
+
+	bounded(text, sizeof(text), "base %s, new %s", base->dir, new->dir);
+	var(v, "subtitle", text);
+	if (v->count < MAX_VARS)
+		bounded(v->text[v->count++], sizeof(v->text[0]), "ncases=%d", ncases);
+	bounded(dir, sizeof(dir), "%s/plots", new->dir);
+	if (!ncases) {
+		bounded(why, len, "no case of %s matches one of %s", new->dir, base->dir);
+		return -1;
+	}
+	return gnuplot_draw(v, script, dir, name, why, len);
+}
+
 /* compare.png in NEW/plots: each case's change of time per GiB against BASE. */
 int plot_compare(const struct result_set *base, const struct result_set *new, char *why, size_t len)
 {
 	struct gnuplot_vars *v = calloc(1, sizeof(*v));
 	struct compare_row *rows = NULL;
-	char path[PATH_MAX], text[1400], count[16];
+	char path[PATH_MAX];
 	struct metric_choice choice = { .only_named = true, .count = 1, .names = { "ns_per_gib" } };
 	int n = compare_rows(base, new, 1, &choice, &rows), k = 0, ret = -1;
 	FILE *f;
@@ -266,31 +285,11 @@ int plot_compare(const struct result_set *base, const struct result_set *new, ch
 	}
 	fclose(f);
 	var(v, "datafile", path);
-	bounded(text, sizeof(text), "base %s, new %s", base->dir, new->dir);
-	var(v, "subtitle", text);
-	bounded(count, sizeof(count), "%d", k);
-	if (v->count < MAX_VARS)
-		bounded(v->text[v->count++], sizeof(v->text[0]), "ncases=%s", count);
-	bounded(path, sizeof(path), "%s/plots", new->dir);
-	if (!k)
-		bounded(why, len, "no case of %s matches one of %s", new->dir, base->dir);
-	else
-		ret = gnuplot_draw(v, "compare.gp", path, "compare", why, len);
+	ret = draw_against_base(v, base, new, k, "compare.gp", "compare", why, len);
 out:
 	free(rows);
 	free(v);
 	return ret;
-}
-
-/* Median of a metric as a data column: "NaN" when unread. */
-static void write_median(FILE *f, const struct result_set *rs, const struct result_case *c, const char *metric)
-{
-	double v = results_median(rs, c, metric);
-
-	if (isnan(v))
-		fprintf(f, " NaN");
-	else
-		fprintf(f, " %.4f", v);
 }
 
 /* A run's short name for a key: its directory, or the one above when that is "results" (a guest's). */
@@ -313,8 +312,8 @@ static void run_name(const char *dir, char *buf, size_t len)
 int plot_ab_counts(const struct result_set *base, const struct result_set *new, char *why, size_t len)
 {
 	struct gnuplot_vars *v = calloc(1, sizeof(*v));
-	char path[PATH_MAX], text[1400];
-	int k = 0, ret = -1;
+	char path[PATH_MAX], name[PATH_MAX];
+	int k = 0, ret;
 	FILE *f;
 
 	bounded(path, sizeof(path), "%s/plots/ab-counts.dat", new->dir);
@@ -324,34 +323,26 @@ int plot_ab_counts(const struct result_set *base, const struct result_set *new, 
 		free(v);
 		return -1;
 	}
-	fprintf(f, "# index base_flushes/GiB new_flushes/GiB base_IPIs/GiB new_IPIs/GiB label\n");
+	fprintf(f, "# index, then median lo hi of: base flushes/GiB, new flushes/GiB, base IPIs/GiB, new IPIs/GiB; label\n");
 	for (int i = 0; i < new->ncases; i++) {
 		const struct result_case *c = &new->cases[i], *b = results_find(base, c->key);
 
 		if (!b)
 			continue;
 		fprintf(f, "%d", k++);
-		write_median(f, base, b, "flushes_per_gib");
-		write_median(f, new, c, "flushes_per_gib");
-		write_median(f, base, b, "ipis_per_gib");
-		write_median(f, new, c, "ipis_per_gib");
+		write_stat(f, b, base, "flushes_per_gib");
+		write_stat(f, c, new, "flushes_per_gib");
+		write_stat(f, b, base, "ipis_per_gib");
+		write_stat(f, c, new, "ipis_per_gib");
 		fprintf(f, " \"%s\"\n", c->label);
 	}
 	fclose(f);
 	var(v, "datafile", path);
-	bounded(text, sizeof(text), "base %s, new %s", base->dir, new->dir);
-	var(v, "subtitle", text);
-	run_name(base->dir, text, sizeof(text));
-	var(v, "basename", text);
-	run_name(new->dir, text, sizeof(text));
-	var(v, "newname", text);
-	if (v->count < MAX_VARS)
-		bounded(v->text[v->count++], sizeof(v->text[0]), "ncases=%d", k);
-	bounded(path, sizeof(path), "%s/plots", new->dir);
-	if (!k)
-		bounded(why, len, "no case of %s matches one of %s", new->dir, base->dir);
-	else
-		ret = gnuplot_draw(v, "ab_counts.gp", path, "ab-counts", why, len);
+	run_name(base->dir, name, sizeof(name));
+	var(v, "basename", name);
+	run_name(new->dir, name, sizeof(name));
+	var(v, "newname", name);
+	ret = draw_against_base(v, base, new, k, "ab_counts.gp", "ab-counts", why, len);
 	free(v);
 	return ret;
 }

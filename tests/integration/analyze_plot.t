@@ -85,7 +85,7 @@ my ($dirty_row) = grep { /"munmap shmem dirty 64M 1cpu/ } @rows;
 ok(defined $dirty_row, 'ab-counts.dat: a row for munmap shmem dirty 64M at 1 CPU') or diag(join("\n", @rows));
 my @col = split ' ', $dirty_row // '';
 is($col[1] + 0, median_of(map { $_->{flushes_per_gib} } @pair), 'ab-counts.dat: the base median of flushes per GiB');
-is($col[2] + 0, median_of(map { $_->{flushes_per_gib} } @pair2), 'ab-counts.dat: the new median of flushes per GiB');
+is($col[4] + 0, median_of(map { $_->{flushes_per_gib} } @pair2), 'ab-counts.dat: the new median of flushes per GiB');
 is(scalar @rows, 3, 'ab-counts.dat: one row per case both runs have (dirty, clean, flush_cost)');
 
 ($status, $out, $err) = run_cmd($TLBBENCH, 'analyze', "$dir/nowhere");
