@@ -22,7 +22,7 @@ const char *case_param(const struct result_case *c, const char *key)
 	return v ? v : "";
 }
 
-static json_int_t param_int(const struct result_case *c, const char *key)
+json_int_t case_param_int(const struct result_case *c, const char *key)
 {
 	return json_integer_value(json_object_get(c->params, key));
 }
@@ -32,7 +32,7 @@ static bool is_dose(const struct result_case *c)
 	return json_is_integer(json_object_get(c->params, "dirty_tables"));
 }
 
-static bool same_fields(const struct result_case *a, const struct result_case *b, const char *const *fields, size_t n)
+bool cases_agree(const struct result_case *a, const struct result_case *b, const char *const *fields, size_t n)
 {
 	for (size_t k = 0; k < n; k++)
 		if (!json_equal(json_object_get(a->params, fields[k]), json_object_get(b->params, fields[k])))
@@ -42,7 +42,7 @@ static bool same_fields(const struct result_case *a, const struct result_case *b
 
 bool dose_fit_holds(const struct dose_fit *f, const struct result_case *c)
 {
-	return is_dose(c) && same_fields(f->first, c, fit_fields, FIT_FIELDS);
+	return is_dose(c) && cases_agree(f->first, c, fit_fields, FIT_FIELDS);
 }
 
 /* The price of a flush from one flush_cost case: per sample, the time the
@@ -65,7 +65,7 @@ static int price_case(const struct result_set *rs, const struct result_case *c, 
 		ipi[n++] = ipis >= 0 ? c->values[ipis][i] / f : NAN;
 	}
 	memset(p, 0, sizeof(*p));
-	p->cpus = (int)param_int(c, "cpus");
+	p->cpus = (int)case_param_int(c, "cpus");
 	snprintf(p->placement, sizeof(p->placement), "%s", case_param(c, "placement"));
 	snprintf(p->remote, sizeof(p->remote), "%s", case_param(c, "remote_mode"));
 	p->samples = n;
@@ -81,7 +81,8 @@ static int price_case(const struct result_set *rs, const struct result_case *c, 
 static const struct flush_price *price_for(const struct analysis *a, const struct result_case *c)
 {
 	for (int i = 0; i < a->nprices; i++)
-		if (a->prices[i].cpus == param_int(c, "cpus") && strcmp(a->prices[i].placement, case_param(c, "placement")) == 0 &&
+		if (a->prices[i].cpus == case_param_int(c, "cpus") &&
+		    strcmp(a->prices[i].placement, case_param(c, "placement")) == 0 &&
 		    strcmp(a->prices[i].remote, case_param(c, "remote_mode")) == 0)
 			return &a->prices[i];
 	return NULL;
@@ -199,10 +200,10 @@ static const struct dose_fit *fit_for(const struct analysis *a, const struct res
 	static const char *const other_sizes[] = { "op", "backing", "populate", "cpus", "placement", "remote_mode" };
 
 	for (int i = 0; i < a->nfits; i++)
-		if (same_fields(a->fits[i].first, c, fit_fields, FIT_FIELDS))
+		if (cases_agree(a->fits[i].first, c, fit_fields, FIT_FIELDS))
 			return &a->fits[i];
 	for (int i = 0; i < a->nfits; i++)
-		if (same_fields(a->fits[i].first, c, other_sizes, sizeof(other_sizes) / sizeof(other_sizes[0])))
+		if (cases_agree(a->fits[i].first, c, other_sizes, sizeof(other_sizes) / sizeof(other_sizes[0])))
 			return &a->fits[i];
 	return NULL;
 }
@@ -233,7 +234,7 @@ const struct result_case *analysis_clean_twin(const struct result_set *rs, const
 		const struct result_case *c = &rs->cases[i];
 
 		if (strcmp(case_param(c, "touch"), "clean") == 0 && !is_dose(c) &&
-		    same_fields(c, dirty, same, sizeof(same) / sizeof(same[0])))
+		    cases_agree(c, dirty, same, sizeof(same) / sizeof(same[0])))
 			return c;
 	}
 	return NULL;

@@ -69,5 +69,9 @@ bool analysis_teardown_dirty_shmem(const struct result_set *rs, const struct res
 const struct result_case *analysis_clean_twin(const struct result_set *rs, const struct result_case *dirty);
 /* The case's parameter (a string, or "" when absent). */
 const char *case_param(const struct result_case *c, const char *key);
+/* The case's integer parameter (cpus, size_bytes; 0 when absent). */
+json_int_t case_param_int(const struct result_case *c, const char *key);
+/* Do a and b have the same value in each of these n parameters? */
+bool cases_agree(const struct result_case *a, const struct result_case *b, const char *const *fields, size_t n);
 
 #endif

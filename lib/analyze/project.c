@@ -8,7 +8,7 @@
 
 static int cpus_of(const struct result_case *c)
 {
-	return (int)json_integer_value(json_object_get(c->params, "cpus"));
+	return (int)case_param_int(c, "cpus");
 }
 
 /* flush_cost: the 1-CPU price, and the fewest CPUs above 1 with spinning remote threads. */
@@ -49,10 +49,7 @@ static bool same_dose_but_cpus(const struct dose_fit *x, const struct dose_fit *
 {
 	static const char *const fields[] = { "op", "backing", "populate", "size_bytes", "placement" };
 
-	for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++)
-		if (!json_equal(json_object_get(x->first->params, fields[k]), json_object_get(y->first->params, fields[k])))
-			return false;
-	return true;
+	return cases_agree(x->first, y->first, fields, sizeof(fields) / sizeof(fields[0]));
 }
 
 /* In situ: the slopes of a dose-response at 1 CPU and at the fewest CPUs above 1 (spin). */
