@@ -171,17 +171,17 @@ static const char *const csv_before[] = {
 	"sweep", "measure_cpu", "iteration",
 };
 #define N_OF(a) (int)(sizeof(a) / sizeof((a)[0]))
-#define CSV_MAX_SCALARS (N_OF(csv_before) + METRICS + 16)
 
-/* The scalar column names in order; their count. */
-static int csv_scalars(const char **out)
+/* The scalar column names in order into r. */
+static void name_csv_scalars(struct report *r)
 {
+	const char **out = r->csv_scalars;
 	int n = 0;
 
 	for (int i = 0; i < N_OF(csv_before); i++)
 		out[n++] = csv_before[i];
 	out[n++] = sample_metrics[METRIC_WALL_NS].name;
-	for (int w = 0; w < workload_count && n < CSV_MAX_SCALARS - METRICS; w++) {
+	for (int w = 0; w < workload_count && n < REPORT_MAX_CSV_SCALARS - METRICS; w++) {
 		bool seen = !workloads[w]->baseline_label;
 
 		for (int j = 0; j < n && !seen; j++)
@@ -191,7 +191,7 @@ static int csv_scalars(const char **out)
 	}
 	for (int m = METRIC_WALL_NS + 1; m < METRICS; m++)
 		out[n++] = sample_metrics[m].name;
-	return n;
+	r->ncsv_scalars = n;
 }
 /* Per event: its value on the op's task, its running ratio, its sum on the remote CPUs. */
 static const char *const csv_event_groups[] = { "events", "events_running_ratio", "events_remote_cpus" };
@@ -199,13 +199,11 @@ static const char *const csv_event_prefixes[] = { "", "running_", "remote_" };
 
 static void csv_header(struct report *r)
 {
-	const char *scalars[CSV_MAX_SCALARS];
 	char key[PMU_NAME_LEN];
-	int n = csv_scalars(scalars);
 
 	fputs("op", r->csv);
-	for (int i = 0; i < n; i++)
-		fprintf(r->csv, ",%s", scalars[i]);
+	for (int i = 0; i < r->ncsv_scalars; i++)
+		fprintf(r->csv, ",%s", r->csv_scalars[i]);
 	for (int i = 0; r->kstat->tracepoint_id >= 0 && i < r->kstat->reasons.count; i++)
 		fprintf(r->csv, ",flushes_%s", r->kstat->reasons.name[i]);
 	for (int i = 0; i < VMSTAT_TLB_COUNT; i++)
@@ -223,13 +221,11 @@ static void csv_row(struct report *r, const json_t *o)
 {
 	const json_t *reasons = json_object_get(o, "flushes_by_reason");
 	const json_t *vm = json_object_get(o, "vmstat");
-	const char *scalars[CSV_MAX_SCALARS];
 	char key[PMU_NAME_LEN];
-	int n = csv_scalars(scalars);
 
 	fputs(json_string_value(json_object_get(o, "op")), r->csv);
-	for (int i = 0; i < n; i++)
-		csv_value(r->csv, json_object_get(o, scalars[i]));
+	for (int i = 0; i < r->ncsv_scalars; i++)
+		csv_value(r->csv, json_object_get(o, r->csv_scalars[i]));
 	for (int i = 0; r->kstat->tracepoint_id >= 0 && i < r->kstat->reasons.count; i++)
 		csv_value(r->csv, json_object_get(reasons, r->kstat->reasons.name[i]));
 	for (int i = 0; i < VMSTAT_TLB_COUNT; i++)
@@ -262,6 +258,7 @@ int report_open(struct report *r, const char *dir, const json_t *meta, const str
 	memset(r, 0, sizeof(*r));
 	r->kstat = k;
 	r->events = events;
+	name_csv_scalars(r);
 	if (mkdir_p(dir) < 0) {
 		snprintf(why, len, "cannot create output directory '%s': %s", dir, strerror(errno));
 		return -1;

@@ -8,10 +8,15 @@
 
 #include "sample.h"
 
+#define REPORT_MAX_CSV_SCALARS 64
+
 struct report {
 	FILE *jsonl, *csv, *cases;
 	const struct kstat *kstat;
 	const struct event_set *events;
+	/* samples.csv's scalar columns, named once when the report opens */
+	int ncsv_scalars;
+	const char *csv_scalars[REPORT_MAX_CSV_SCALARS];
 };
 
 /* Create dir (and parents), write meta.json, open the sample files with their
