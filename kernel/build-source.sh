@@ -49,6 +49,12 @@ required_options() {
 	grep '^CONFIG_' "$here/config.required"
 }
 
+# The option lines of stdin that the config FILE does not hold, on one line.
+lacking() {
+	local line
+	while read -r line; do grep -qx "$line" "$1" || echo "$line"; done | paste -sd' '
+}
+
 # A full --config is checked before anything else is done: a .config that
 # lacks an option the guests need fails here, not after a build.
 config_precheck() {
@@ -56,7 +62,7 @@ config_precheck() {
 	[ -f "$config" ] || bad "--config: no file '$config'"
 	grep -q '^CONFIG_' "$config" || bad "--config: '$config' is no .config (no CONFIG_ lines)"
 	local missing
-	missing=$(required_options | while read -r line; do grep -qx "$line" "$config" || echo "$line"; done | paste -sd' ')
+	missing=$(required_options | lacking "$config")
 	[ -z "$missing" ] || bad "--config: '$config' lacks what the guests need (kernel/config.required): $missing"
 }
 
@@ -143,7 +149,7 @@ configure() {
 	fi
 	"$src/scripts/config" --file "$obj/.config" --set-str LOCALVERSION "-$name" --disable LOCALVERSION_AUTO
 	make -s -C "$src" O="$obj" olddefconfig > /dev/null || bad "make olddefconfig failed in $source_what"
-	missing=$(while read -r line; do grep -qx "$line" "$obj/.config" || echo "$line"; done <<< "$want" | paste -sd' ')
+	missing=$(lacking "$obj/.config" <<< "$want")
 	[ -z "$missing" ] || bad "the config of $name lost, in olddefconfig on $source_what, what the guests need: $missing"
 }
 
