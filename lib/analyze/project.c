@@ -162,17 +162,15 @@ void projection_print(const struct projection *p, const struct result_set *count
 	for (int i = 0; i < p->nrows; i++) {
 		const struct projection_row *r = &p->rows[i];
 
+		printf("%-13s %5" JSON_INTEGER_FORMAT "M %4d %-10s %-6s ", case_param(r->dirty, "op"),
+		       case_param_int(r->dirty, "size_bytes") >> 20, r->cpus, case_param(r->dirty, "placement"),
+		       case_param(r->dirty, "remote_mode"));
 		/* A count the run could not read is n/s, and so is what is made of it. */
-		if (isnan(r->forced_flushes) || isnan(r->forced_ipis)) {
-			printf("%-13s %5" JSON_INTEGER_FORMAT "M %4d %-10s %-6s %14s %15s %16s %14s\n", case_param(r->dirty, "op"),
-			       json_integer_value(json_object_get(r->dirty->params, "size_bytes")) >> 20, r->cpus,
-			       case_param(r->dirty, "placement"), case_param(r->dirty, "remote_mode"), "n/s", "n/s", "n/s", "n/s");
-			continue;
-		}
-		printf("%-13s %5" JSON_INTEGER_FORMAT "M %4d %-10s %-6s %14.1f %15.1f %16.3f %14.3f\n",
-		       case_param(r->dirty, "op"), json_integer_value(json_object_get(r->dirty->params, "size_bytes")) >> 20,
-		       r->cpus, case_param(r->dirty, "placement"), case_param(r->dirty, "remote_mode"), r->forced_flushes,
-		       r->forced_ipis, r->parallel_ns / 1e6, r->serial_ns / 1e6);
+		if (isnan(r->forced_flushes) || isnan(r->forced_ipis))
+			printf("%14s %15s %16s %14s\n", "n/s", "n/s", "n/s", "n/s");
+		else
+			printf("%14.1f %15.1f %16.3f %14.3f\n", r->forced_flushes, r->forced_ipis, r->parallel_ns / 1e6,
+			       r->serial_ns / 1e6);
 	}
 }
 
