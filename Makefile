@@ -5,7 +5,7 @@ CFLAGS += -std=gnu11 -Wall -Wextra -pthread -MMD -MP
 GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 # lib/ in two halves and what both use; cmd/ the subcommands; bench/ the workloads.
 SRC_DIRS := lib/common lib/measure lib/analyze cmd bench
-CPPFLAGS += -Ibuild $(addprefix -I,$(SRC_DIRS))
+CPPFLAGS += -I$(BUILD) -Ibuild $(addprefix -I,$(SRC_DIRS))
 LDLIBS := -lpfm -lhwloc -linih -ljansson -lgsl -lgslcblas -lm -pthread
 
 # Debian packages the build, the tests and the plots need (libpfm4 has no pkg-config file).
@@ -23,7 +23,7 @@ TLBBENCH_BIN ?= tlbbench
 
 BENCH_ARGS ?= -c configs/quick.ini $(BENCH_SIZE)
 
-.PHONY: all deps bench plots test test-under-load check fuzz fuzz-build fuzz-replay test-kernel kernel-deps ab race-kernels scale unit integration clean FORCE
+.PHONY: install uninstall deb all deps bench plots test test-under-load check fuzz fuzz-build fuzz-replay test-kernel kernel-deps ab race-kernels scale unit integration clean FORCE
 
 all: $(TLBBENCH_BIN)
 
@@ -36,6 +36,17 @@ build/version.h: FORCE
 	@mkdir -p build
 	@echo '#define TLBBENCH_GIT_REV "$(GIT_REV)"' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+# Where an installed tlbbench finds configs/, plots/ and kernel/ (lib/common/datadir.c).
+PREFIX ?= /usr/local
+DATADIR := $(PREFIX)/share/tlbbench
+# Each BUILD has its own, so the .deb's (PREFIX=/usr) leaves ./tlbbench alone.
+$(BUILD)/datadir_path.h: FORCE
+	@mkdir -p $(BUILD)
+	@echo '#define TLBBENCH_DATADIR "$(DATADIR)"' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(BUILD)/lib/common/datadir.o: $(BUILD)/datadir_path.h
+build/fuzz/lib/common/datadir.o: build/datadir_path.h
 
 # What includes lib/common/revision.h (the git revision) waits for it.
 REVISION_USERS := tlbbench.c lib/measure/resume.c lib/measure/meta.c
@@ -113,7 +124,7 @@ check: deps
 		LDFLAGS="$(LDFLAGS) -fsanitize=address,undefined" build/check/tlbbench \
 		$(patsubst $(BUILD)/%,build/check/%,$(UNIT_BIN))
 	@for t in $(patsubst $(BUILD)/%,build/check/%,$(UNIT_BIN)); do $(CHECK_ENV) $$t || exit 1; done
-	$(CHECK_ENV) TLBBENCH=$(CURDIR)/build/check/tlbbench TLBBENCH_PLOT_DIR=$(CURDIR)/plots prove tests/integration/
+	$(CHECK_ENV) TLBBENCH=$(CURDIR)/build/check/tlbbench TLBBENCH_DATA_DIR=$(CURDIR) prove tests/integration/
 
 # libFuzzer harnesses (clang) for the parsers and readers: tests/fuzz/fuzz_*.c,
 # each with its seed corpus in tests/fuzz/corpus/NAME. `make fuzz` fuzzes each
@@ -187,6 +198,58 @@ race-kernels: kernel-deps
 SCALE_SMP ?= 8,16
 scale: kernel-deps
 	kernel/scale.sh -smp $(SCALE_SMP) -o results/scale
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary, the data directory
+# (configs, plot scripts, the kernel/ harness and patches), the man page, the
+# bash completion and the docs. The binary finds the data directory from where
+# it is (PREFIX/bin -> PREFIX/share/tlbbench), else at the compiled-in DATADIR.
+BINDIR := $(PREFIX)/bin
+MANDIR := $(PREFIX)/share/man/man1
+COMPLETIONDIR := $(PREFIX)/share/bash-completion/completions
+DOCDIR := $(PREFIX)/share/doc/tlbbench
+KERNEL_FILES := $(filter-out kernel/build/%,$(shell git ls-files kernel 2>/dev/null || find kernel -path kernel/build -prune -o -type f -print))
+INSTALLED := $(BINDIR)/tlbbench $(DATADIR) $(MANDIR)/tlbbench.1.gz $(COMPLETIONDIR)/tlbbench $(DOCDIR)
+
+install: $(TLBBENCH_BIN)
+	install -D -m 755 $(TLBBENCH_BIN) $(DESTDIR)$(BINDIR)/tlbbench
+	install -d $(DESTDIR)$(DATADIR)/configs $(DESTDIR)$(DATADIR)/plots
+	install -m 644 configs/*.ini $(DESTDIR)$(DATADIR)/configs/
+	install -m 644 plots/*.gp $(DESTDIR)$(DATADIR)/plots/
+	for f in $(KERNEL_FILES); do \
+		install -D -m $$([ -x $$f ] && echo 755 || echo 644) $$f $(DESTDIR)$(DATADIR)/$$f || exit 1; \
+	done
+	install -d $(DESTDIR)$(MANDIR)
+	gzip -9n < docs/tlbbench.1 > $(DESTDIR)$(MANDIR)/tlbbench.1.gz
+	chmod 644 $(DESTDIR)$(MANDIR)/tlbbench.1.gz
+	install -D -m 644 docs/tlbbench.bash-completion $(DESTDIR)$(COMPLETIONDIR)/tlbbench
+	install -d $(DESTDIR)$(DOCDIR)
+	install -m 644 README.md RESULTS.md docs/*.md $(DESTDIR)$(DOCDIR)/
+
+uninstall:
+	rm -rf $(addprefix $(DESTDIR),$(INSTALLED))
+
+# make deb: a binary package of `make install PREFIX=/usr`, built with
+# dpkg-deb, its runtime Depends the Debian packages of the libraries it links.
+DEB_VERSION := $(shell sed -n 's/^\#define TLBBENCH_VERSION "\(.*\)"/\1/p' lib/common/revision.h)
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+DEB_DEPENDS := libc6, libpfm4, libhwloc15, libinih1, libjansson4, libgsl27, libgslcblas0, gnuplot-nox
+DEB := build/tlbbench_$(DEB_VERSION)_$(DEB_ARCH).deb
+
+deb: deps
+	rm -rf build/deb
+	$(MAKE) BUILD=build/deb-obj TLBBENCH_BIN=build/deb-obj/tlbbench PREFIX=/usr DESTDIR=$(CURDIR)/build/deb install
+	mkdir -p build/deb/DEBIAN
+	printf '%s\n' 'Package: tlbbench' 'Version: $(DEB_VERSION)' 'Architecture: $(DEB_ARCH)' \
+		'Maintainer: tlbbench developers <tlbbench@localhost>' 'Section: devel' 'Priority: optional' \
+		'Depends: $(DEB_DEPENDS)' \
+		"Installed-Size: $$(du -sk build/deb/usr | cut -f1)" \
+		'Description: TLB-flush cost of tearing down large dirty mappings on Linux' \
+		' tlbbench times munmap, MADV_DONTNEED and exit on large anon, shmem, file, THP' \
+		' and hugetlb mappings, counts the flushes by reason, shootdown IPIs and perf' \
+		' events, estimates the cost of the forced flush for dirty shared pages, and' \
+		' compares runs before and after a kernel patch with a sign-off verdict.' \
+		> build/deb/DEBIAN/control
+	dpkg-deb --build --root-owner-group build/deb $(DEB)
 
 clean:
 	rm -rf build tlbbench

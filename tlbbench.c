@@ -13,6 +13,7 @@
 #include "revision.h"
 #include "analyze.h"
 #include "compare.h"
+#include "datadir.h"
 #include "kstat.h"
 #include "meta.h"
 #include "model.h"
@@ -87,8 +88,8 @@ static int cmd_info(int argc, char **argv)
 
 static int cmd_version(int argc, char **argv)
 {
-	no_arguments("version", "The version and git revision.", argc, argv);
-	printf("tlbbench %s (%s)\n", TLBBENCH_VERSION, TLBBENCH_GIT_REV);
+	no_arguments("version", "The version and git revision, and where the configs and plot scripts are.", argc, argv);
+	printf("tlbbench %s (%s)\ndata: %s\n", TLBBENCH_VERSION, TLBBENCH_GIT_REV, data_dir());
 	return 0;
 }
 
@@ -105,6 +106,7 @@ static const struct command {
 	{ "compare", cmd_compare, "compare two result directories; --signoff RULES gives the verdict" },
 	{ "analyze", cmd_analyze, "what the forced flushes cost: dirty against clean shmem, priced; --counts: at more CPUs" },
 	{ "plot", cmd_plot, "gnuplot plots of a result directory (and of NEW against it)" },
+	{ "report", cmd_report, "one Markdown sign-off report of BASE against NEW, with its plots, for a posting" },
 	{ "race", cmd_race, "race detector: zaps racing writeback (--dir), hole punches or F_SEAL_WRITE" },
 	{ "info", cmd_info, "kernel, CPU, hypervisor, THP, mitigations, and which counters work" },
 	{ "version", cmd_version, "print version and git revision" },

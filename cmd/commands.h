@@ -11,6 +11,8 @@ int cmd_events(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+/* 0 written and the sign-off passed, 1 a rule failed or no plot was drawn, 2 bad input. */
+int cmd_report(int argc, char **argv);
 /* 0 nothing found, 1 lost writes, a seal violated, kernel warnings or a taint, 2 bad input, 3 the run failed. */
 int cmd_race(int argc, char **argv);
 

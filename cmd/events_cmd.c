@@ -11,11 +11,15 @@
 
 static void print_scope(const char *scope, const struct pmu_set *s, int i)
 {
-	printf("    %-7s %s\n", scope, s->ev[i].fd >= 0 ? "supported" : s->ev[i].unsupported);
+	if (s->ev[i].fd >= 0)
+		printf("    %-7s supported\n", scope);
+	else
+		printf("    %-7s <not supported> (%s)\n", scope, s->ev[i].unsupported);
 }
 
 static const struct cmd_option events_options[] = {
 	{ "events", 'e', "LIST", "these events (libpfm4 strings) instead of the default set" },
+	{ "event", 0, "LIST", "the same as --events" },
 	{ NULL, 0, NULL, NULL },
 };
 

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "datadir.h"
 #include "harness.h"
 #include "meta.h"
 #include "sweep_file.h"
@@ -17,6 +18,7 @@
 #include "report.h"
 #include "results.h"
 #include "resume.h"
+#include "stat_csv.h"
 #include "sweep.h"
 #include "sysinfo.h"
 #include "util.h"
@@ -32,7 +34,11 @@ struct override {
 };
 
 struct run_request {
-	const char *config, *out_dir;
+	char *config; /* found here or in the data directory's configs/ */
+	const char *out_dir;
+	const char *field_separator; /* -x: CSV on stdout */
+	char events[1024];           /* --events and -e lists, added up */
+	int events_override;         /* its index in overrides, -1 before one is given */
 	const char *resume_dir; /* --resume: go on with the run in this directory */
 	json_t *resumed_meta;   /* its meta.json */
 	char **resumed_argv;    /* its command line, which the request points into */
@@ -61,6 +67,7 @@ static const struct cmd_option run_options[] = {
 	{ "placement", 0, "LIST", "compact,scatter,smt,cross-llc,cross-numa or pus:0+2+5 (default compact)" },
 	{ "remote", 0, "LIST", "spin,touch,idle: what the remote threads do (default spin)" },
 	{ "events", 0, "LIST", "perf events for libpfm4, or 'default' (see 'tlbbench events')" },
+	{ "event", 'e', "LIST", "the same, as perf spells it; lists given more than once add up" },
 	{ "iterations", 0, "N", "measured samples per case (default 10)" },
 	{ "warmup", 0, "N", "unmeasured samples first (default 2)" },
 	{ "ci-target", 0, "P", "sample until the median's 95 % CI half-width is within P (e.g. 2%);\n"
@@ -72,6 +79,8 @@ static const struct cmd_option run_options[] = {
 	{ "order", 0, "ORDER", "sequential (each case's samples in a row, default) or interleave\n"
 			       "(one sample of every case per round: drift spreads over all cases)" },
 	{ "output", 'o', "DIR", "result directory (default results/YYYYmmdd-HHMMSS)" },
+	{ "field-separator", 'x', "SEP", "CSV on stdout as perf stat -x: a line per case and metric,\n"
+					 "CASE,VALUE,UNIT,METRIC,SAMPLES,RUNNING%, instead of the table" },
 	{ "dry-run", 0, NULL, "list the cases and exit" },
 	{ "resume", 0, "DIR", "go on with the interrupted run in DIR: its sweep (from meta.json),\n"
 			      "the samples it took kept; refused when tlbbench, the kernel or the\n"
@@ -114,13 +123,43 @@ static void parse_set(struct run_request *req, char *arg)
 	add_override(req, true, arg, eq + 1);
 }
 
+/* -e a -e b counts a and b, as perf does: one events setting, in the place of the first. */
+static void add_events(struct run_request *req, const char *list)
+{
+	size_t used = strlen(req->events);
+
+	if (used + strlen(list) + 2 > sizeof(req->events))
+		die_bad_input("-e/--events: the lists add up to more than %zu characters", sizeof(req->events) - 2);
+	snprintf(req->events + used, sizeof(req->events) - used, "%s%s", used ? "," : "", list);
+	if (req->events_override < 0) {
+		req->events_override = req->noverrides;
+		add_override(req, false, "events", req->events);
+	}
+	snprintf(req->overrides[req->events_override].origin, sizeof(req->overrides[0].origin), "--events %s",
+		 req->events);
+}
+
+static void find_config(struct run_request *req, const char *arg)
+{
+	char why[PATH_MAX + 64];
+
+	free(req->config);
+	req->config = data_file(arg, "configs", why, sizeof(why));
+	if (!req->config)
+		die_bad_input("-c %s", why);
+}
+
 static void on_run_option(void *ctx, int opt, const char *arg)
 {
 	struct run_request *req = ctx;
 	const char *name = run_options[opt].name;
 
 	if (strcmp(name, "config") == 0)
-		req->config = arg;
+		find_config(req, arg);
+	else if (strcmp(name, "events") == 0 || strcmp(name, "event") == 0)
+		add_events(req, arg);
+	else if (strcmp(name, "field-separator") == 0)
+		req->field_separator = arg;
 	else if (strcmp(name, "set") == 0)
 		parse_set(req, (char *)arg);
 	else if (strcmp(name, "output") == 0)
@@ -135,6 +174,8 @@ static void on_run_option(void *ctx, int opt, const char *arg)
 
 static void parse_run_args(struct run_request *req, int argc, char **argv)
 {
+	req->events_override = -1;
+	req->events[0] = '\0';
 	options_parse(&run_spec, argc, argv, on_run_option, req);
 	if (req->resume_dir && argc != 3)
 		die_bad_input("--resume DIR takes no other option: the sweep is the one in DIR/meta.json");
@@ -242,7 +283,7 @@ static void open_results(struct run_request *req, struct harness *h, struct repo
 	pmu_open(&probe, req->run.events.list, req->run.events.count, 0, -1);
 	for (int i = 0; i < probe.count; i++)
 		if (probe.ev[i].fd < 0)
-			fprintf(stderr, "tlbbench: event %s not supported: %s\n", probe.ev[i].name, probe.ev[i].unsupported);
+			fprintf(stderr, "tlbbench: %s <not supported> (%s)\n", probe.ev[i].name, probe.ev[i].unsupported);
 	if (req->resumed_meta) {
 		meta = json_incref(req->resumed_meta);
 		meta_note_resumed(meta);
@@ -311,6 +352,7 @@ int cmd_run(int argc, char **argv)
 	struct harness h;
 	struct report report;
 	struct progress progress;
+	struct stat_csv csv = { 0 };
 	char why[512], dir[256];
 	int ncases, status;
 
@@ -327,6 +369,7 @@ int cmd_run(int argc, char **argv)
 		status = print_cases(req, cases, ncases);
 		topo_destroy(&topo);
 		free(cases);
+		free(req->config);
 		free(req);
 		return status;
 	}
@@ -336,7 +379,12 @@ int cmd_run(int argc, char **argv)
 	}
 	if (pmu_init(why, sizeof(why)) < 0)
 		die_system("%s", why);
-	harness_init(&h, &topo, &req->run.events, report_sink(&report), &progress);
+	if (req->field_separator &&
+	    stat_csv_init(&csv, stdout, req->field_separator, &req->run.events, true, report_sink(&report), ncases) < 0)
+		die_system("out of memory");
+	harness_init(&h, &topo, &req->run.events, req->field_separator ? stat_csv_sink(&csv) : report_sink(&report),
+		     &progress);
+	csv.local_mm_known = h.kstat.reasons.local_mm >= 0;
 	sums = calloc((size_t)ncases, sizeof(*sums));
 	priors = req->resume_dir ? calloc((size_t)ncases, sizeof(*priors)) : NULL;
 	if (!sums || (req->resume_dir && !priors))
@@ -352,8 +400,13 @@ int cmd_run(int argc, char **argv)
 	if (status < 0)
 		die_system("out of memory starting the cases");
 	report_close(&report);
-	report_table(stdout, sums, ncases);
-	printf("\nresults: %s/{samples.jsonl,samples.csv,cases.jsonl,meta.json,topology.xml}\n", req->out_dir);
+	if (!req->field_separator)
+		report_table(stdout, sums, ncases, &h.kstat);
+	fprintf(req->field_separator ? stderr : stdout,
+		"%sresults: %s/{samples.jsonl,samples.csv,cases.jsonl,meta.json,topology.xml}\n",
+		req->field_separator ? "tlbbench: " : "\n", req->out_dir);
+	if (req->field_separator)
+		stat_csv_free(&csv);
 	if (status > 128)
 		fprintf(stderr, "tlbbench: interrupted by signal %d: what was measured is kept in %s\n", status - 128,
 			 req->out_dir);
@@ -365,6 +418,7 @@ int cmd_run(int argc, char **argv)
 	harness_close(&h);
 	topo_destroy(&topo);
 	free(cases);
+	free(req->config);
 	free(req);
 	return status;
 }

@@ -22,6 +22,9 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
+# The source tree's tlbbench, or (installed: here is PREFIX/share/tlbbench/kernel) the one on PATH.
+tlbbench="$top/tlbbench"
+[ -x "$tlbbench" ] || tlbbench=$(command -v tlbbench) || tlbbench="$top/tlbbench"
 # shellcheck source=harness.sh
 . "$here/harness.sh"
 out="results/ab-$(date +%Y%m%d-%H%M%S)"
@@ -51,11 +54,11 @@ worst=0
 compares=()
 for variant in "${variants[@]}"; do
 	name=$(variant_name "$variant")
-	"$top/tlbbench" compare "$out/baseline/results" "$out/$name/results" "${signoff[@]}" | tee "$out/compare-$name.txt"
+	"$tlbbench" compare "$out/baseline/results" "$out/$name/results" "${signoff[@]}" | tee "$out/compare-$name.txt"
 	status=${PIPESTATUS[0]}
 	[ "$status" -gt "$worst" ] && worst=$status
 	# The A/B pictures (compare, ab-counts) into the variant's results/plots.
-	"$top/tlbbench" plot "$out/baseline/results" "$out/$name/results" > /dev/null ||
+	"$tlbbench" plot "$out/baseline/results" "$out/$name/results" > /dev/null ||
 		echo "ab.sh: tlbbench plot of $name against the baseline failed" >&2
 	compares+=("$name#=$status")
 done

@@ -44,7 +44,10 @@ for p in "${patches[@]}"; do [ -f "$p" ] || bad "no patch '$p'"; done
 source_resolve
 config_precheck
 
-build=$(realpath -m "${TLBBENCH_KERNEL_BUILD:-$here/build}")
+# Installed read-only (PREFIX/share/tlbbench/kernel): kernels go to the user's cache.
+default_build="$here/build"
+[ -w "$here" ] || default_build="${XDG_CACHE_HOME:-$HOME/.cache}/tlbbench/kernel"
+build=$(realpath -m "${TLBBENCH_KERNEL_BUILD:-$default_build}")
 [[ "$build" != *[[:space:]:]* ]] || bad "the build directory '$build' has a blank or a colon, which kbuild cannot take"
 out="$build/$name"
 key=$( { echo "$source_id"; sha256sum < "${config:-$here/config.fragment}"; sha256sum < "$here/config.required";

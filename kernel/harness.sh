@@ -132,7 +132,8 @@ harness_prepare() {
 	done
 	mkdir -p "$out" || { echo "$tool: cannot create the output directory '$out'" >&2; exit 3; }
 	[ -z "$commits" ] || commits_series
-	make -s -C "$harness_dir/.." tlbbench || exit 3
+	# In the source tree, build tlbbench first; an installed harness uses the installed one.
+	if [ -f "$harness_dir/../Makefile" ]; then make -s -C "$harness_dir/.." tlbbench || exit 3; fi
 	# The patched kernels first: a patch that does not apply is the likelier failure.
 	for v in "$@" baseline; do
 		mapfile -t patches < <(variant_patches "$v")

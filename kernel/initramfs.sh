@@ -14,7 +14,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=${1:?usage: kernel/initramfs.sh OUT.cpio.gz TLBBENCH-ARGS...}
 shift
 [ $# -gt 0 ] || { echo "initramfs.sh: no tlbbench command given" >&2; exit 2; }
+# The source tree's tlbbench, or (installed: here is PREFIX/share/tlbbench/kernel) the one on PATH.
 tlbbench="$here/../tlbbench"
+[ -x "$tlbbench" ] || tlbbench=$(command -v tlbbench) || tlbbench="$here/../tlbbench"
 [ -x "$tlbbench" ] || { echo "initramfs.sh: build tlbbench first (make)" >&2; exit 2; }
 busybox=$(command -v busybox) || { echo "initramfs.sh: no busybox (apt-get install busybox-static)" >&2; exit 2; }
 mke2fs=$(command -v mke2fs) || { echo "initramfs.sh: no mke2fs (apt-get install e2fsprogs)" >&2; exit 2; }

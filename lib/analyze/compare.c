@@ -182,6 +182,13 @@ static int check_rule(FILE *out, const struct rule *rule, const struct compare_r
 	return m && !failed;
 }
 
+void metric_choice_add_rules(struct metric_choice *choice, const struct rule_set *rules)
+{
+	for (int i = 0; i < rules->count; i++)
+		if (!metric_chosen(choice, rules->rules[i].metric) && choice->count < COMPARE_MAX_METRICS)
+			snprintf(choice->names[choice->count++], sizeof(choice->names[0]), "%s", rules->rules[i].metric);
+}
+
 int signoff_verdict(FILE *out, const struct rule_set *rules, const struct compare_row *rows, int n)
 {
 	bool pass = true;

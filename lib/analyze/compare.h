@@ -29,6 +29,8 @@ struct metric_choice {
 };
 
 bool metric_chosen(const struct metric_choice *choice, const char *metric);
+/* The rules' metrics are compared whatever else was chosen. */
+void metric_choice_add_rules(struct metric_choice *choice, const struct rule_set *rules);
 
 /* Rows for every case in both sets and every chosen metric in both (all
  * metrics when choice is NULL); caller frees. */

@@ -4,7 +4,6 @@
 #include "gnuplot.h"
 
 #include <errno.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "datadir.h"
 #include "stats.h"
 
 /* snprintf for strings bounded by the result directory's path: paths fit in
@@ -49,19 +49,15 @@ void write_stat(FILE *f, const struct result_case *c, const struct result_set *r
 	free(v);
 }
 
-/* The scripts live in plots/ beside the binary, or where TLBBENCH_PLOT_DIR says. */
+/* The scripts live in the data directory's plots/, or where TLBBENCH_PLOT_DIR says. */
 static void script_path(const char *name, char *path, size_t len)
 {
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	const char *dir = getenv("TLBBENCH_PLOT_DIR");
 
-	if (dir) {
+	if (dir)
 		bounded(path, len, "%s/%s", dir, name);
-		return;
-	}
-	exe[n > 0 ? n : 0] = '\0';
-	bounded(path, len, "%s/plots/%s", n > 0 ? dirname(exe) : ".", name);
+	else
+		bounded(path, len, "%s/plots/%s", data_dir(), name);
 }
 
 int run_gnuplot(const char *script, const struct gnuplot_vars *v, char *why, size_t len)

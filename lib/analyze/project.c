@@ -165,9 +165,9 @@ void projection_print(const struct projection *p, const struct result_set *count
 		printf("%-13s %5" JSON_INTEGER_FORMAT "M %4d %-10s %-6s ", case_param(r->dirty, "op"),
 		       case_param_int(r->dirty, "size_bytes") >> 20, r->cpus, case_param(r->dirty, "placement"),
 		       case_param(r->dirty, "remote_mode"));
-		/* A count the run could not read is n/s, and so is what is made of it. */
+		/* A count the run could not read is not supported, and so is what is made of it. */
 		if (isnan(r->forced_flushes) || isnan(r->forced_ipis))
-			printf("%14s %15s %16s %14s\n", "n/s", "n/s", "n/s", "n/s");
+			printf("<not supported> (COUNTS could not read its flushes or IPIs)\n");
 		else
 			printf("%14.1f %15.1f %16.3f %14.3f\n", r->forced_flushes, r->forced_ipis, r->parallel_ns / 1e6,
 			       r->serial_ns / 1e6);

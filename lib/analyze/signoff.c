@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "signoff.h"
 #include "config.h"
+#include "datadir.h"
 #include "inifile.h"
 
 #include <math.h>
@@ -50,13 +51,15 @@ static void read_rule(struct ini_doc *d, int i, struct rule *r)
 			rule_entry(d, &d->entries[k], r);
 }
 
-int signoff_load(const char *path, struct rule_set *rs, char *why, size_t len)
+int signoff_load(const char *name, struct rule_set *rs, char *why, size_t len)
 {
-	struct ini_doc *d = ini_doc_read(path, "sign-off rules", "'key = value' or '[rule NAME]'", why, len);
+	char *path = data_file(name, "configs", why, len);
+	struct ini_doc *d = path ? ini_doc_read(path, "sign-off rules", "'key = value' or '[rule NAME]'", why, len) : NULL;
 	int failed;
 
 	memset(rs, 0, sizeof(*rs));
-	snprintf(rs->path, sizeof(rs->path), "%s", path);
+	snprintf(rs->path, sizeof(rs->path), "%s", path ? path : name);
+	free(path);
 	if (!d)
 		return -1;
 	/* The other sections are the sweep's. */
@@ -75,7 +78,7 @@ int signoff_load(const char *path, struct rule_set *rs, char *why, size_t len)
 			ini_problem(d, rs->rules[i].line, "[rule %s] needs 'metric' and 'max_regression'", rs->rules[i].name);
 	failed = ini_failed(d, why, len);
 	if (!failed && !rs->count) {
-		snprintf(why, len, "%s: no [rule NAME] section", path);
+		snprintf(why, len, "%s: no [rule NAME] section", rs->path);
 		failed = 1;
 	}
 	ini_doc_free(d);

@@ -23,9 +23,10 @@ struct rule_set {
 	struct rule rules[SIGNOFF_MAX_RULES];
 };
 
-/* Read the [rule NAME] sections of path (other sections are the sweep's).
+/* Read the [rule NAME] sections of name (other sections are the sweep's),
+ * found as given or in the data directory's configs/ (lib/common/datadir.c).
  * -1 with "path:line: reason" in why. */
-int signoff_load(const char *path, struct rule_set *rs, char *why, size_t len);
+int signoff_load(const char *name, struct rule_set *rs, char *why, size_t len);
 /* Does a case with these parameters fall under the rule? */
 bool rule_applies(const struct rule *r, const char *op, const char *backing, const char *touch);
 

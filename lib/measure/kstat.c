@@ -200,15 +200,15 @@ void kstat_close(struct kstat *k)
 void kstat_report_unsupported(const struct kstat *k)
 {
 	if (k->tracepoint_id < 0)
-		fprintf(stderr, "tlbbench: tlb:tlb_flush counts not supported: %s\n", k->tracepoint_unsupported);
+		fprintf(stderr, "tlbbench: tlb:tlb_flush counts <not supported> (%s)\n", k->tracepoint_unsupported);
 	else if (k->reasons.local_mm < 0)
-		fprintf(stderr, "tlbbench: initiated flushes not supported: tlb:tlb_flush has no "
-				"'local MM shootdown' reason\n");
+		fprintf(stderr, "tlbbench: initiated flushes <not supported> (tlb:tlb_flush has no "
+				"'local MM shootdown' reason)\n");
 	if (!k->have_interrupts)
-		fprintf(stderr, "tlbbench: shootdown IPIs not supported: no TLB line in /proc/interrupts\n");
+		fprintf(stderr, "tlbbench: shootdown IPIs <not supported> (no TLB line in /proc/interrupts)\n");
 	if (!k->have_vmstat)
-		fprintf(stderr, "tlbbench: /proc/vmstat nr_tlb_* not supported: kernel built without "
-				"CONFIG_DEBUG_TLBFLUSH\n");
+		fprintf(stderr, "tlbbench: /proc/vmstat nr_tlb_* <not supported> (kernel built without "
+				"CONFIG_DEBUG_TLBFLUSH)\n");
 }
 
 static void read_interrupts(struct kstat *k, uint64_t *irq)

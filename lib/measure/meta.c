@@ -30,7 +30,8 @@ json_t *counters_json(const struct kstat *k, const struct pmu_set *g)
 	json_object_set_new(o, "vmstat_nr_tlb", json_boolean(k->have_vmstat));
 	for (int i = 0; i < g->count; i++)
 		json_object_set_new(events, g->ev[i].name,
-				    json_string(g->ev[i].fd >= 0 ? "supported" : g->ev[i].unsupported));
+				    g->ev[i].fd >= 0 ? json_string("supported")
+						     : json_sprintf("<not supported> (%s)", g->ev[i].unsupported));
 	json_object_set_new(o, "events", events);
 	return o;
 }

@@ -61,26 +61,27 @@ static int encode_event(const char *name, struct perf_event_attr *attr, char *wh
 	return 0;
 }
 
-/* Why perf_event_open said no, in the words a perf user expects. */
+/* Why perf_event_open said no, in the words a perf user expects after
+ * "<not supported>": the errno's name, then what it means here. */
 static void open_failure(int err, char *why, size_t len)
 {
 	long paranoid = -9;
 
 	switch (err) {
 	case ENOENT:
-		snprintf(why, len, "perf_event_open: ENOENT: no such event on this CPU (no hardware PMU in a VM?)");
+		snprintf(why, len, "ENOENT: no such event on this CPU; no hardware PMU in a VM?");
 		break;
 	case EOPNOTSUPP:
-		snprintf(why, len, "perf_event_open: EOPNOTSUPP: this PMU cannot count it (or no PMU interrupt)");
+		snprintf(why, len, "EOPNOTSUPP: this PMU cannot count it (or has no interrupt)");
 		break;
 	case EACCES:
 	case EPERM:
 		read_long_file("/proc/sys/kernel/perf_event_paranoid", &paranoid);
-		snprintf(why, len, "perf_event_open: %s: perf_event_paranoid is %ld; run as root or lower it",
+		snprintf(why, len, "%s: perf_event_paranoid is %ld; run as root or lower it",
 			 err == EACCES ? "EACCES" : "EPERM", paranoid);
 		break;
 	default:
-		snprintf(why, len, "perf_event_open: %s", strerror(err));
+		snprintf(why, len, "%s: %s", strerrorname_np(err) ? strerrorname_np(err) : "error", strerror(err));
 	}
 }
 

@@ -36,7 +36,8 @@ void report_close(struct report *r);
  * go to report_sample, report_failed_sample and report_case. */
 struct sample_sink report_sink(struct report *r);
 
-/* One row per case (lib/measure/report_table.c): medians of time, ns/GiB, flushes/GiB (and the model), IPIs/GiB. */
-void report_table(FILE *out, const struct case_summary *sums, int n);
+/* One row per case (lib/measure/report_table.c): medians of time, ns/GiB, flushes/GiB (and the model), IPIs/GiB;
+ * <not supported> for a counter not read, with the reason from k under the table. */
+void report_table(FILE *out, const struct case_summary *sums, int n, const struct kstat *k);
 
 #endif

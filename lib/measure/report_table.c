@@ -1,5 +1,6 @@
 /* The table `tlbbench run` prints at the end: a line per case, medians and
- * per-GiB figures, n/s where a counter could not be read. */
+ * per-GiB figures, <not supported> where a counter could not be read, as perf
+ * says it, and why under the table. */
 #define _GNU_SOURCE
 #include "report.h"
 
@@ -8,19 +9,50 @@
 
 #include "units.h"
 
-/* A table cell of width 10: the format given, or %g when that would not fit. */
-static void cell(FILE *out, bool ok, const char *fmt, double v)
+#define NOT_SUPPORTED "<not supported>"
+
+/* The columns a counter fills, which may be unread. */
+enum counter_column { COL_FLUSHES, COL_MODEL, COL_IPIS, COL_ACTIVATIONS, COUNTER_COLUMNS };
+
+static const char *const column_name[COUNTER_COLUMNS] = { "flush/GiB", "model/GiB", "IPIs/GiB", "act/GiB" };
+
+/* A table cell: the format given, or %g when that would not fit in 10. */
+static void cell(FILE *out, int width, bool ok, const char *fmt, double v)
 {
 	char text[64];
 
 	if (!ok) {
-		fprintf(out, "%10s ", "n/s");
+		fprintf(out, "%*s ", width, NOT_SUPPORTED);
 		return;
 	}
 	snprintf(text, sizeof(text), fmt, v);
 	if (strlen(text) > 11) /* fmt ends in a space */
 		snprintf(text, sizeof(text), "%10.4g ", v);
-	fputs(text, out);
+	fprintf(out, "%*s", width + 1, text);
+}
+
+static void counters_read(const struct case_summary *s, bool ok[COUNTER_COLUMNS])
+{
+	ok[COL_FLUSHES] = s->flushes_ok;
+	ok[COL_MODEL] = s->model_flushes >= 0;
+	ok[COL_IPIS] = s->ipis_ok;
+	ok[COL_ACTIVATIONS] = s->activations_ok;
+}
+
+/* Why a column's counter was not read, after <not supported> under the table. */
+static const char *why_unread(enum counter_column c, const struct kstat *k)
+{
+	switch (c) {
+	case COL_FLUSHES:
+		return k->tracepoint_unsupported[0] ? k->tracepoint_unsupported
+						    : "the tlb:tlb_flush count of the op's task could not be read";
+	case COL_MODEL:
+		return "the kernel model makes no prediction for the case (it needs the tlb:tlb_flush probes)";
+	case COL_IPIS:
+		return "no TLB line in /proc/interrupts";
+	default:
+		return "/proc/vmstat's pgactivate was not read";
+	}
 }
 
 static void size_text(size_t bytes, char *buf, size_t len)
@@ -42,11 +74,22 @@ static void touch_text(const struct case_params *p, char *buf, size_t len)
 		snprintf(buf, len, "%ld/%zu", p->dirty_tables, page_tables_of(p->size));
 }
 
-void report_table(FILE *out, const struct case_summary *sums, int n)
+void report_table(FILE *out, const struct case_summary *sums, int n, const struct kstat *k)
 {
-	fprintf(out, "\n%-13s %-7s %-9s %-7s %6s %4s %-10s %-5s %10s %10s %10s %10s %10s %10s %10s %s\n", "op",
-		"backing", "touch", "populate", "size", "cpus", "placement", "rmode", "median_ms", "ns/GiB", "flush/GiB",
-		"model/GiB", "IPIs/GiB", "act/GiB", "ref_ms", "n");
+	bool any_unread[COUNTER_COLUMNS] = { false }, ok[COUNTER_COLUMNS];
+	int w[COUNTER_COLUMNS];
+
+	for (int i = 0; i < n; i++) {
+		counters_read(&sums[i], ok);
+		for (int c = 0; c < COUNTER_COLUMNS; c++)
+			any_unread[c] |= sums[i].samples && !ok[c];
+	}
+	for (int c = 0; c < COUNTER_COLUMNS; c++)
+		w[c] = any_unread[c] ? (int)strlen(NOT_SUPPORTED) : 10;
+	fprintf(out, "\n%-13s %-7s %-9s %-7s %6s %4s %-10s %-5s %10s %10s %*s %*s %*s %*s %10s %s\n", "op", "backing",
+		"touch", "populate", "size", "cpus", "placement", "rmode", "median_ms", "ns/GiB", w[COL_FLUSHES],
+		column_name[COL_FLUSHES], w[COL_MODEL], column_name[COL_MODEL], w[COL_IPIS], column_name[COL_IPIS],
+		w[COL_ACTIVATIONS], column_name[COL_ACTIVATIONS], "ref_ms", "n");
 	for (int i = 0; i < n; i++) {
 		const struct case_summary *s = &sums[i];
 		const struct case_params *p = &s->params;
@@ -61,12 +104,13 @@ void report_table(FILE *out, const struct case_summary *sums, int n)
 			fprintf(out, "%s: %s\n", s->skipped ? "skipped" : s->interrupted ? "interrupted" : "failed", s->why);
 			continue;
 		}
+		counters_read(s, ok);
 		fprintf(out, "%10.3f ", s->stat[CM_WALL_NS].median / 1e6);
-		cell(out, true, "%10.0f ", s->stat[CM_NS_PER_GIB].median);
-		cell(out, s->flushes_ok, "%10.1f ", s->stat[CM_FLUSHES_PER_GIB].median);
-		cell(out, s->model_flushes >= 0, "%10.1f ", s->model_flushes / gib);
-		cell(out, s->ipis_ok, "%10.1f ", s->stat[CM_IPIS_PER_GIB].median);
-		cell(out, s->activations_ok, "%10.0f ", s->stat[CM_ACTIVATIONS_PER_GIB].median);
+		cell(out, 10, true, "%10.0f ", s->stat[CM_NS_PER_GIB].median);
+		cell(out, w[COL_FLUSHES], ok[COL_FLUSHES], "%10.1f ", s->stat[CM_FLUSHES_PER_GIB].median);
+		cell(out, w[COL_MODEL], ok[COL_MODEL], "%10.1f ", s->model_flushes / gib);
+		cell(out, w[COL_IPIS], ok[COL_IPIS], "%10.1f ", s->stat[CM_IPIS_PER_GIB].median);
+		cell(out, w[COL_ACTIVATIONS], ok[COL_ACTIVATIONS], "%10.0f ", s->stat[CM_ACTIVATIONS_PER_GIB].median);
 		if (s->baseline_ok)
 			fprintf(out, "%10.3f ", s->stat[CM_BASELINE_NS].median / 1e6);
 		else
@@ -76,4 +120,7 @@ void report_table(FILE *out, const struct case_summary *sums, int n)
 			fprintf(out, " (+%d failed)", s->failed_samples);
 		fprintf(out, "%s\n", s->failed ? " (stopped: see above)" : s->interrupted ? " (interrupted)" : "");
 	}
+	for (int c = 0; c < COUNTER_COLUMNS; c++)
+		if (any_unread[c])
+			fprintf(out, "%s %s (%s)\n", column_name[c], NOT_SUPPORTED, why_unread(c, k));
 }

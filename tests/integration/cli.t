@@ -21,14 +21,14 @@ like($out, qr/^thp:\n\s+enabled: /m, 'info: THP settings');
 like($out, qr/^perf_event_paranoid: /m, 'info: perf_event_paranoid');
 like($out, qr/^counters:\n\s+tlb_flush_tracepoint:\n\s+supported: (yes|no)/m, 'info: which counters work');
 like($out, qr/^\s+task-clock: supported$/m, 'info: software events open');
-like($out, qr/^\s+cycles: (supported|perf_event_open: .+)$/m, 'info: cycles, or why not');
+like($out, qr/^\s+cycles: (supported|<not supported> \(E[A-Z]+: .+\))$/m, 'info: cycles, or why not');
 
 # events: each event in thread and CPU scope, supported or why not.
 ($status, $out) = run_cmd($TLBBENCH, 'events');
 is($status, 0, 'events exits 0');
 for my $event (qw(cycles instructions dTLB-load-misses dTLB-store-misses iTLB-load-misses task-clock page-faults
 		  context-switches cpu-migrations)) {
-	like($out, qr/^\Q$event\E\n\s+thread\s+(supported|perf_event_open: \S+: .+)\n\s+cpu\s+(supported|perf_event_open: .+)$/m,
+	like($out, qr/^\Q$event\E\n\s+thread\s+(supported|<not supported> \(E[A-Z]+: .+\))\n\s+cpu\s+(supported|<not supported> \(E[A-Z]+: .+\))$/m,
 	     "events: $event in both scopes");
 }
 SKIP: {
@@ -37,7 +37,7 @@ SKIP: {
 	like($out, qr/^task-clock\n\s+thread\s+supported\n\s+cpu\s+supported$/m, 'events: task-clock opens (as root)');
 }
 ($status, $out) = run_cmd($TLBBENCH, 'events', '--events', 'no_such_event_xyz,r1234567890123456789');
-like($out, qr/^no_such_event_xyz\n\s+thread\s+libpfm4 cannot encode it: event not found/m,
+like($out, qr/^no_such_event_xyz\n\s+thread\s+<not supported> \(libpfm4 cannot encode it: event not found/m,
      'events: an unknown event is not supported, with libpfm4\'s reason');
 my ($st, $err);
 ($st, $out, $err) = run_cmd($TLBBENCH, qw(events --events), '');
@@ -49,7 +49,7 @@ SKIP: {
 	skip 'needs root (to become nobody) and perf_event_paranoid > 1', 1
 		if $> != 0 || !defined $paranoid || $paranoid <= 1 || !getpwnam('nobody');
 	($st, $out) = run_cmd('su', 'nobody', '-s', '/bin/sh', '-c', "$TLBBENCH events --events task-clock");
-	like($out, qr/^task-clock\n\s+thread\s+perf_event_open: EACCES: perf_event_paranoid is $paranoid/m,
+	like($out, qr/^task-clock\n\s+thread\s+<not supported> \(EACCES: perf_event_paranoid is $paranoid/m,
 	     "unprivileged: EACCES and perf_event_paranoid $paranoid");
 }
 
@@ -57,7 +57,7 @@ SKIP: {
 my ($rs, $rout, $rerr, $dir) = tlbbench_run(split(' ', '--events no_such_event_xyz,task-clock --size 16M --iterations 1
 	--warmup 0'));
 is($rs, 0, 'run with an unknown event still runs');
-like($rerr, qr/event no_such_event_xyz not supported: libpfm4 cannot encode it/, 'the reason is said');
+like($rerr, qr/no_such_event_xyz <not supported> \(libpfm4 cannot encode it/, 'the reason is said');
 my ($sample) = read_samples($dir);
 ok(exists $sample->{events}{no_such_event_xyz} && !defined $sample->{events}{no_such_event_xyz},
    'the unknown event is null in samples.jsonl');
@@ -69,5 +69,7 @@ is($status, 0, 'help exits 0');
 like($out, qr/^\s+$_\s/m, "help lists $_") for qw(run list info events);
 
 ($status, $out) = run_cmd($TLBBENCH, 'version');
-like($out, qr/^tlbbench \d+\.\d+\.\d+ \(\S+\)$/, 'version with git revision');
+like($out, qr/^tlbbench \d+\.\d+\.\d+ \(\S+\)\n/, 'version with git revision');
+like($out, qr/^data: \/\S+$/m, 'version: the data directory');
+ok(-f ($out =~ /^data: (\S+)$/m)[0] . '/configs/quick.ini', 'its configs/ has quick.ini');
 done_testing();

@@ -55,7 +55,7 @@ static void spin(void)
 /* Skip when this machine forbids perf_event_open (not root, paranoid > 1). */
 static void skip_if_refused(const struct pmu_set *s, int i)
 {
-	if (s->ev[i].fd < 0 && strstr(s->ev[i].unsupported, "perf_event_open")) {
+	if (s->ev[i].fd < 0 && (strstr(s->ev[i].unsupported, "EACCES") || strstr(s->ev[i].unsupported, "EPERM"))) {
 		print_message("perf_event_open refused here: %s\n", s->ev[i].unsupported);
 		skip();
 	}

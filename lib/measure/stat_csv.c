@@ -1,0 +1,173 @@
+/* Each case's lines: CASE SEP VALUE SEP UNIT SEP METRIC SEP SAMPLES SEP RUNNING,
+ * VALUE the median of the case's measured samples or <not supported> when none
+ * could be read, RUNNING the mean percentage of time a perf event was counted
+ * (multiplexing; empty for the kernel's own counters). */
+#define _GNU_SOURCE
+#include "stat_csv.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NAME_LEN 200
+#define VALUES (METRICS + PMU_MAX_EVENTS)
+
+struct stat_csv_case {
+	char label[NAME_LEN];
+	int n, cap;
+	double *v[VALUES];     /* NAN: not read in that sample */
+	double running[PMU_MAX_EVENTS];
+};
+
+static const char *const metric_unit[METRICS] = {
+	[METRIC_WALL_NS] = "ns", [METRIC_FLUSHES] = "flushes", [METRIC_FLUSHES_FULL] = "flushes",
+	[METRIC_FLUSHES_RANGED] = "flushes", [METRIC_FLUSHES_ALL_CPUS] = "flushes",
+	[METRIC_MODEL_FLUSHES] = "flushes", [METRIC_IPIS] = "IPIs", [METRIC_IPIS_PER_REMOTE_CPU] = "IPIs/CPU",
+	[METRIC_NS_PER_GIB] = "ns/GiB", [METRIC_FLUSHES_PER_GIB] = "flushes/GiB", [METRIC_IPIS_PER_GIB] = "IPIs/GiB",
+	[METRIC_ACTIVATIONS_PER_GIB] = "activations/GiB",
+};
+
+int stat_csv_init(struct stat_csv *c, FILE *out, const char *sep, const struct event_set *events,
+		  bool local_mm_known, struct sample_sink next, int ncases)
+{
+	*c = (struct stat_csv){ .out = out, .sep = sep, .events = events, .local_mm_known = local_mm_known,
+				.next = next, .ncases = ncases };
+	c->cases = calloc((size_t)ncases, sizeof(*c->cases));
+	return c->cases ? 0 : -1;
+}
+
+/* The slot of the case labelled so: the one that has it, or the first free one. */
+static struct stat_csv_case *slot(struct stat_csv *c, const struct case_params *p)
+{
+	char label[NAME_LEN];
+
+	case_label(p, label, sizeof(label));
+	for (int i = 0; i < c->ncases; i++) {
+		if (!c->cases[i].label[0])
+			snprintf(c->cases[i].label, NAME_LEN, "%s", label);
+		if (strcmp(c->cases[i].label, label) == 0)
+			return &c->cases[i];
+	}
+	return NULL;
+}
+
+static int grow(struct stat_csv_case *k)
+{
+	int cap = k->cap ? 2 * k->cap : 16;
+
+	for (int m = 0; m < VALUES; m++) {
+		double *v = realloc(k->v[m], (size_t)cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		k->v[m] = v;
+	}
+	k->cap = cap;
+	return 0;
+}
+
+static void keep_sample(struct stat_csv *c, const struct sample *s)
+{
+	struct stat_csv_case *k = slot(c, s->params);
+	struct derived d;
+
+	/* Out of memory: the case's lines lack this sample; samples.jsonl has it. */
+	if (!k || (k->n == k->cap && grow(k) < 0))
+		return;
+	derive(s, &d);
+	for (int m = 0; m < METRICS; m++)
+		if (!sample_metric_value(s, &d, c->local_mm_known, (enum metric_id)m, &k->v[m][k->n]))
+			k->v[m][k->n] = NAN;
+	for (int e = 0; e < c->events->count; e++) {
+		bool ok = e < s->pmu.count && s->pmu.ok[e];
+
+		k->v[METRICS + e][k->n] = ok ? s->pmu.value[e] : NAN;
+		k->running[e] += ok ? s->pmu.running[e] : 0;
+	}
+	k->n++;
+}
+
+/* The median of the values read, NAN when none was; *read counts them. */
+static double median_of_read(const double *v, int n, int *read)
+{
+	double *copy = malloc((size_t)(n ? n : 1) * sizeof(*copy)), m;
+
+	*read = 0;
+	if (!copy)
+		return NAN;
+	for (int i = 0; i < n; i++)
+		if (!isnan(v[i]))
+			copy[(*read)++] = v[i];
+	m = *read ? stats_median(copy, (size_t)*read) : NAN;
+	free(copy);
+	return m;
+}
+
+static void print_line(struct stat_csv *c, const struct stat_csv_case *k, int m, const char *unit, const char *name,
+		       double running)
+{
+	int read;
+	double v = median_of_read(k->v[m], k->n, &read);
+	const char *s = c->sep;
+
+	fprintf(c->out, "%s%s", k->label, s);
+	if (isnan(v))
+		fprintf(c->out, "<not supported>");
+	else
+		fprintf(c->out, v == floor(v) && fabs(v) < 1e15 ? "%.0f" : "%.3f", v);
+	fprintf(c->out, "%s%s%s%s%s%d%s", s, unit, s, name, s, read, s);
+	if (read && !isnan(running))
+		fprintf(c->out, "%.2f", 100.0 * running / read);
+	fputc('\n', c->out);
+}
+
+static void print_case(struct stat_csv *c, const struct case_summary *sum)
+{
+	struct stat_csv_case *k = slot(c, &sum->params);
+
+	if (!k || !k->n)
+		return;
+	for (int m = 0; m < METRICS; m++)
+		if (m != METRIC_IPIS_PER_REMOTE_CPU || sum->params.cpus > 1) /* no remote CPU: nothing to count */
+			print_line(c, k, m, metric_unit[m], sample_metrics[m].name, NAN);
+	for (int e = 0; e < c->events->count; e++)
+		print_line(c, k, METRICS + e, "", c->events->list[e], k->running[e]);
+	fflush(c->out);
+}
+
+static void on_sample(void *ctx, const struct sample *s)
+{
+	struct stat_csv *c = ctx;
+
+	c->next.sample(c->next.ctx, s);
+	keep_sample(c, s);
+}
+
+static void on_failed_sample(void *ctx, const struct sample *s, const char *why)
+{
+	struct stat_csv *c = ctx;
+
+	c->next.failed_sample(c->next.ctx, s, why);
+}
+
+static void on_case_done(void *ctx, const struct case_summary *sum)
+{
+	struct stat_csv *c = ctx;
+
+	c->next.case_done(c->next.ctx, sum);
+	print_case(c, sum);
+}
+
+struct sample_sink stat_csv_sink(struct stat_csv *c)
+{
+	return (struct sample_sink){ .ctx = c, .sample = on_sample, .failed_sample = on_failed_sample,
+				     .case_done = on_case_done };
+}
+
+void stat_csv_free(struct stat_csv *c)
+{
+	for (int i = 0; i < c->ncases; i++)
+		for (int m = 0; m < VALUES; m++)
+			free(c->cases[i].v[m]);
+	free(c->cases);
+}
