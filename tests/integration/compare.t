@@ -123,7 +123,7 @@ my @errors = (
 	[ [ $base, "$root/none" ], qr/none: unable to open .*meta\.json.*not a tlbbench result directory/ ],
 	[ [ $base, $again, '--format', 'xml' ], qr/--format 'xml': want table, md or csv/ ],
 	[ [ $base, $again, '--signoff', $bad_rules ], qr/\Q$bad_rules\E:3: bad max_regression 'lots'/ ],
-	[ [ $base, $again, '--signoff', "$root/missing.ini" ], qr/cannot read sign-off rules/ ],
+	[ [ $base, $again, '--signoff', "$root/missing.ini" ], qr/missing\.ini: no such file/ ],
 );
 for my $e (@errors) {
 	my ($args, $message) = @$e;
