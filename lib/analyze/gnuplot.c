@@ -4,6 +4,7 @@
 #include "gnuplot.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -60,11 +61,29 @@ static void script_path(const char *name, char *path, size_t len)
 		bounded(path, len, "%s/plots/%s", data_dir(), name);
 }
 
+/* gnuplot's messages, less its "empty x range [1:1], adjusting" warnings: a
+ * single CPU count or an all-zero IPI panel is what was measured, and gnuplot
+ * widens the axis itself. */
+static void relay_messages(int fd)
+{
+	FILE *in = fdopen(fd, "r");
+	char line[1024];
+
+	if (!in) {
+		close(fd);
+		return;
+	}
+	while (fgets(line, sizeof(line), in))
+		if (!(strncmp(line, "Warning: empty ", 15) == 0 && strstr(line, " range [")))
+			fputs(line, stderr);
+	fclose(in);
+}
+
 int run_gnuplot(const char *script, const struct gnuplot_vars *v, char *why, size_t len)
 {
 	char path[PATH_MAX * 2];
 	const char *argv[2 * MAX_VARS + 3];
-	int argc = 0, status = 0;
+	int argc = 0, status = 0, err[2];
 	pid_t pid;
 
 	script_path(script, path, sizeof(path));
@@ -75,11 +94,18 @@ int run_gnuplot(const char *script, const struct gnuplot_vars *v, char *why, siz
 	}
 	argv[argc++] = path;
 	argv[argc] = NULL;
+	if (pipe2(err, O_CLOEXEC) < 0) {
+		bounded(why, len, "gnuplot %s: %s", path, strerror(errno));
+		return -1;
+	}
 	pid = fork();
 	if (pid == 0) {
+		dup2(err[1], STDERR_FILENO);
 		execvp("gnuplot", (char *const *)argv);
 		_exit(127);
 	}
+	close(err[1]);
+	relay_messages(err[0]);
 	if (pid < 0 || waitpid(pid, &status, 0) < 0) {
 		bounded(why, len, "gnuplot %s: %s", path, strerror(errno));
 		return -1;
