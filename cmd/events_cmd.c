@@ -9,6 +9,8 @@
 #include "sweep.h"
 #include "util.h"
 
+#define EVENTS_LIST_LEN 1024
+
 static void print_scope(const char *scope, const struct pmu_set *s, int i)
 {
 	if (s->ev[i].fd >= 0)
@@ -18,7 +20,8 @@ static void print_scope(const char *scope, const struct pmu_set *s, int i)
 }
 
 static const struct cmd_option events_options[] = {
-	{ "events", 'e', "LIST", "these events (libpfm4 strings) instead of the default set" },
+	{ "events", 'e', "LIST", "these events (libpfm4 strings, 'default' for the default set) instead;\n"
+				     "lists given more than once add up" },
 	{ "event", 0, "LIST", "the same as --events" },
 	{ NULL, 0, NULL, NULL },
 };
@@ -28,23 +31,29 @@ static const struct cmd_spec events_spec = {
 	.about = "Opens each event on this thread and CPU-wide on CPU 0, and says why not.",
 };
 
+/* -e a -e b: both lists, as run and perf take them. */
 static void on_events_option(void *ctx, int opt, const char *arg)
 {
-	char why[256];
+	char *list = ctx;
+	size_t used = strlen(list);
 
 	(void)opt;
-	if (event_set_parse(ctx, arg, why, sizeof(why)) < 0)
-		die_bad_input("--events: %s", why);
+	if (!arg[0])
+		die_bad_input("-e/--events: no value");
+	if (used + strlen(arg) + 2 > EVENTS_LIST_LEN)
+		die_bad_input("-e/--events: the lists add up to more than %d characters", EVENTS_LIST_LEN - 2);
+	snprintf(list + used, EVENTS_LIST_LEN - used, "%s%s", used ? "," : "", arg);
 }
 
 int cmd_events(int argc, char **argv)
 {
 	struct event_set requested;
 	struct pmu_set thread, cpu;
-	char why[256];
+	char why[256], list[EVENTS_LIST_LEN] = "";
 
-	event_set_defaults(&requested);
-	options_parse(&events_spec, argc, argv, on_events_option, &requested);
+	options_parse(&events_spec, argc, argv, on_events_option, list);
+	if (event_set_parse(&requested, list[0] ? list : "default", why, sizeof(why)) < 0)
+		die_bad_input("%s", why);
 	if (pmu_init(why, sizeof(why)) < 0)
 		die_system("%s", why);
 	pmu_open(&thread, requested.list, requested.count, 0, -1);

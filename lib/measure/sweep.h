@@ -59,6 +59,7 @@ struct event_set {
 	char names[PMU_MAX_EVENTS][PMU_NAME_LEN];
 	const char *list[PMU_MAX_EVENTS];
 	int count;
+	bool has_default; /* 'default' was in the list: for messages */
 };
 
 /* Settings of the whole run, not of one sweep: one CSV header, one order. */

@@ -81,14 +81,46 @@ static int placement_item(const char *item, int i, void *ctx, char *why, size_t 
 	return placement_parse(item, &((struct placement *)ctx)[i], why, len);
 }
 
+/* One event more; twice would be two columns of one name in samples.csv. */
+static int event_add(struct event_set *e, const char *name, char *why, size_t len)
+{
+	for (int j = 0; j < e->count; j++)
+		if (strcmp(e->names[j], name) == 0) {
+			snprintf(why, len, "events: %s is in the list twice%s", name,
+				 e->has_default ? " ('default' is in it, and holds the default set)" : "");
+			return -1;
+		}
+	if (e->count == PMU_MAX_EVENTS) {
+		snprintf(why, len, "events: more than %d events", PMU_MAX_EVENTS);
+		return -1;
+	}
+	if (strlen(name) >= PMU_NAME_LEN) {
+		snprintf(why, len, "events: '%.40s...': longer than %d characters", name, PMU_NAME_LEN - 1);
+		return -1;
+	}
+	snprintf(e->names[e->count], PMU_NAME_LEN, "%s", name);
+	e->list[e->count] = e->names[e->count];
+	e->count++;
+	return 0;
+}
+
+/* An item is an event (a libpfm4 string) or 'default', the default set in its place. */
 static int event_item(const char *item, int i, void *ctx, char *why, size_t len)
 {
 	struct event_set *e = ctx;
 
-	(void)why;
-	(void)len;
-	snprintf(e->names[i], PMU_NAME_LEN, "%s", item);
-	e->list[i] = e->names[i];
+	(void)i;
+	if (strpbrk(item, "{}")) {
+		snprintf(why, len, "events: '%s': perf's event groups ({a,b}) are not taken: give the events one by one "
+				   "(each is scaled for multiplexing on its own)", item);
+		return -1;
+	}
+	if (strcmp(item, "default") != 0)
+		return event_add(e, item, why, len);
+	e->has_default = true;
+	for (int d = 0; d < pmu_default_event_count; d++)
+		if (event_add(e, pmu_default_events[d], why, len) < 0)
+			return -1;
 	return 0;
 }
 
@@ -274,20 +306,13 @@ void event_set_defaults(struct event_set *e)
 int event_set_parse(struct event_set *e, const char *value, char *why, size_t len)
 {
 	struct event_set parsed;
-	int n;
 
-	if (strcmp(value, "default") == 0) {
-		event_set_defaults(e);
-		return 0;
-	}
 	memset(&parsed, 0, sizeof(parsed));
-	n = parse_list("events", value, PMU_MAX_EVENTS, event_item, &parsed, why, len);
-	if (n < 0)
+	if (parse_list("events", value, PMU_MAX_EVENTS, event_item, &parsed, why, len) < 0)
 		return -1;
-	parsed.count = n;
 	*e = parsed;
 	/* The copy's list must point at its own names. */
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < e->count; i++)
 		e->list[i] = e->names[i];
 	return 0;
 }

@@ -42,6 +42,20 @@ like($out, qr/^no_such_event_xyz\n\s+thread\s+<not supported> \(libpfm4 cannot e
 my ($st, $err);
 ($st, $out, $err) = run_cmd($TLBBENCH, qw(events --events), '');
 is($st, 2, 'events: an empty list is bad input');
+# -e as perf takes it: lists add up, 'default' stands for the default set where it is.
+($st, $out) = run_cmd($TLBBENCH, qw(events -e task-clock -e page-faults));
+is(join(' ', $out =~ /^(\S+)$/mg), 'task-clock page-faults', 'events -e a -e b: both, in order');
+($st, $out) = run_cmd($TLBBENCH, qw(run --dry-run -e default -e cpu-clock));
+like($out, qr/events: cycles .* cpu-migrations cpu-clock$/m, "run -e default -e cpu-clock: the default set, then cpu-clock");
+for my $bad (['default,cycles', qr/cycles is in the list twice \('default' is in it/],
+	     ['task-clock,task-clock', qr/task-clock is in the list twice$/m],
+	     ['{cycles,instructions}', qr/'\{cycles': perf's event groups \(\{a,b\}\) are not taken/]) {
+	for my $cmd ([qw(events -e)], [qw(run --dry-run -e)]) {
+		($st, $out, $err) = run_cmd($TLBBENCH, @$cmd, $bad->[0]);
+		is($st, 2, "$cmd->[0] -e $bad->[0]: bad input");
+		like($err, $bad->[1], "$cmd->[0] -e $bad->[0]: says why");
+	}
+}
 
 # Without the privilege: EACCES with the paranoid value, as perf says it.
 SKIP: {
