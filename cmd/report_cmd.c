@@ -36,7 +36,7 @@ static const struct cmd_option report_options[] = {
 static const struct cmd_spec report_spec = {
 	.name = "report", .args = "BASE NEW", .min_args = 2, .max_args = 2, .opts = report_options,
 	.about = "One Markdown file for a patch posting: kernels and machines, the sign-off verdict and its\n"
-		 "rules, the compare table, the analysis, the plots; exit 1 when a rule fails or no plot is drawn.",
+		 "rules, the compare table, the analysis, the plots; exit 1 when a rule fails or a plot is not drawn.",
 };
 
 struct report_request {
@@ -54,6 +54,19 @@ static void on_report_option(void *ctx, int opt, const char *arg)
 		req->output = arg;
 	else
 		req->rules = arg;
+}
+
+/* -o names the report's file: not empty, not a directory. */
+static void check_output(const char *output)
+{
+	struct stat st;
+	size_t n = strlen(output);
+
+	if (!n)
+		die_bad_input("-o: no file name");
+	if (output[n - 1] == '/' || (stat(output, &st) == 0 && S_ISDIR(st.st_mode)))
+		die_bad_input("-o %s: a directory; give the report's file, as %s%sreport.md", output, output,
+			      output[n - 1] == '/' ? "" : "/");
 }
 
 /* report.md -> DIR/report-plots, linked as report-plots. */
@@ -138,8 +151,31 @@ static int link_plots(FILE *md, struct report_request *req, const char *side, co
 	return ret;
 }
 
-/* Draw both runs and new against base, then link what was drawn; a plot that
- * cannot be drawn is said in the report, the rest goes on. */
+/* A plot that cannot be drawn is said in the report and on stderr; the others are still drawn. */
+static void plot_failed(FILE *md, const char *why, int *failed)
+{
+	fprintf(md, "Not drawn: %s\n\n", why);
+	fprintf(stderr, "tlbbench: %s\n", why);
+	*failed = 1;
+}
+
+/* STEM-plots/ holds this report's plots only: an older report's would stay there, unlinked. */
+static void clear_plots(const char *dir)
+{
+	char path[PATH_MAX * 2];
+	struct dirent **names;
+	int n = scandir(dir, &names, is_png, alphasort);
+
+	for (int i = 0; i < n; i++) {
+		bounded(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+		unlink(path);
+		free(names[i]);
+	}
+	if (n >= 0)
+		free(names);
+}
+
+/* Draw both runs and new against base, then link what was drawn; -1 when a plot was not drawn. */
 static int write_plots(FILE *md, struct report_request *req, const struct result_set *base,
 		       const struct result_set *new)
 {
@@ -148,22 +184,22 @@ static int write_plots(FILE *md, struct report_request *req, const struct result
 
 	fprintf(md, "## Plots\n\nDrawn by `tlbbench plot BASE NEW`; PNG files in `%s/`.\n\n", req->plots_link);
 	if (make_dir(req->plots_dir, why, sizeof(why)) < 0) {
-		fprintf(md, "No plots: %s\n", why);
+		plot_failed(md, why, &failed);
 		return -1;
 	}
-	if (plot_run(base, why, sizeof(why)) < 0 || plot_run(new, why, sizeof(why)) < 0 ||
-	    plot_compare(base, new, why, sizeof(why)) < 0 || plot_ab_counts(base, new, why, sizeof(why)) < 0) {
-		fprintf(md, "Not every plot could be drawn: %s\n\n", why);
-		fprintf(stderr, "tlbbench: %s\n", why);
-		failed = 1;
-	}
+	clear_plots(req->plots_dir);
+	if (plot_run(base, why, sizeof(why)) < 0)
+		plot_failed(md, why, &failed);
+	if (plot_run(new, why, sizeof(why)) < 0)
+		plot_failed(md, why, &failed);
+	if (plot_compare(base, new, why, sizeof(why)) < 0)
+		plot_failed(md, why, &failed);
+	if (plot_ab_counts(base, new, why, sizeof(why)) < 0)
+		plot_failed(md, why, &failed);
 	if (link_plots(md, req, "base", base, false, why, sizeof(why)) < 0 ||
 	    link_plots(md, req, "new", new, false, why, sizeof(why)) < 0 ||
-	    link_plots(md, req, "new", new, true, why, sizeof(why)) < 0) {
-		fprintf(md, "%s\n\n", why);
-		fprintf(stderr, "tlbbench: %s\n", why);
-		failed = 1;
-	}
+	    link_plots(md, req, "new", new, true, why, sizeof(why)) < 0)
+		plot_failed(md, why, &failed);
 	return failed || !req->nplots ? -1 : 0;
 }
 
@@ -230,6 +266,7 @@ int cmd_report(int argc, char **argv)
 	if (results_load(argv[first], &base, why, sizeof(why)) < 0 ||
 	    results_load(argv[first + 1], &new, why, sizeof(why)) < 0)
 		die_bad_input("%s", why);
+	check_output(req.output);
 	plan_plots(&req);
 	snprintf(dir, sizeof(dir), "%s", req.output);
 	if (make_dir(dirname(dir), why, sizeof(why)) < 0)

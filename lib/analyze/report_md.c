@@ -189,6 +189,16 @@ static const struct {
 	{ "ab-counts.png", "flushes and IPIs per GiB of every case, base beside new" },
 };
 
+/* A link destination with a space or a parenthesis breaks Markdown's ![..](..): percent-encoded. */
+static void print_link(FILE *out, const char *link)
+{
+	for (const char *c = link; *c; c++)
+		if (strchr(" ()<>%", *c) || (unsigned char)*c < 0x20)
+			fprintf(out, "%%%02X", (unsigned char)*c);
+		else
+			fputc(*c, out);
+}
+
 void report_md_plot(FILE *out, const char *side, const char *name, const char *link)
 {
 	const char *caption = "";
@@ -196,5 +206,7 @@ void report_md_plot(FILE *out, const char *side, const char *name, const char *l
 	for (size_t i = 0; i < sizeof(captions) / sizeof(captions[0]); i++)
 		if (strcmp(captions[i].file, name) == 0)
 			caption = captions[i].caption;
-	fprintf(out, "**%s %s**: %s\n\n![%s %s](%s)\n\n", side, name, caption, side, name, link);
+	fprintf(out, "**%s %s**: %s\n\n![%s %s](", side, name, caption, side, name);
+	print_link(out, link);
+	fputs(")\n\n", out);
 }

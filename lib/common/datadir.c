@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "datadir_path.h" /* TLBBENCH_DATADIR, written by the Makefile from PREFIX */
@@ -43,22 +44,37 @@ const char *data_dir(void)
 	return strcpy(dir, TLBBENCH_DATADIR);
 }
 
+/* 1 a file (or what stands for one: not a directory), 0 absent, -1 a directory. */
+static int file_there(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return 0;
+	return S_ISDIR(st.st_mode) ? -1 : 1;
+}
+
 char *data_file(const char *path, const char *subdir, char *why, size_t len)
 {
 	const char *data = data_dir();
 	char *found;
+	int there = file_there(path);
 
-	if (access(path, F_OK) == 0)
+	if (there > 0)
 		return strdup(path);
+	if (there < 0) {
+		snprintf(why, len, "%s: a directory, not a file", path);
+		return NULL;
+	}
 	if (path[0] != '/') {
 		if (asprintf(&found, "%s/%s/%s", data, subdir, path) < 0)
 			return NULL;
-		if (access(found, F_OK) == 0)
+		if (file_there(found) > 0)
 			return found;
 		free(found);
 		if (asprintf(&found, "%s/%s", data, path) < 0)
 			return NULL;
-		if (access(found, F_OK) == 0)
+		if (file_there(found) > 0)
 			return found;
 		free(found);
 		snprintf(why, len, "%s: no such file, here or in %s/%s", path, data, subdir);

@@ -11,6 +11,9 @@ my $cpus = cpu_count();
 my $not_a_dir = File::Temp->new;
 my @cases = (
 	[ 'unknown command', [qw(frobnicate)], qr/unknown command 'frobnicate'/ ],
+	[ 'a config that is a directory', [qw(run -c /tmp)], qr/^tlbbench: -c \/tmp: a directory, not a file$/ ],
+	[ 'sign-off rules that are a directory', [qw(compare --signoff /tmp /tmp /tmp)],
+	  qr/^tlbbench: \/tmp: a directory, not a file$/ ],
 	[ 'unknown op', [qw(run --op munmapp)], qr/unknown op 'munmapp'/ ],
 	[ 'unknown backing', [qw(run --backing tmpfs)], qr/unknown backing 'tmpfs'/ ],
 	[ 'unknown touch', [qw(run --touch wet)], qr/unknown touch 'wet'/ ],

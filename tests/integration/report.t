@@ -107,4 +107,21 @@ ok(!-e "$out_dir/bad.md", 'and no report');
 ($status, $out, $err) = run_cmd($TLBBENCH, 'report', '--signoff', 'no-such.ini', $base, $same, '-o', "$out_dir/bad.md");
 is($status, 2, 'rules that are not there: exit 2');
 like($err, qr/no-such\.ini: no such file, here or in \S+\/configs/, 'says where it looked');
+for my $bad ([ '', qr/^tlbbench: -o: no file name$/m ], [ $out_dir, qr/-o \Q$out_dir\E: a directory; give the report's file/ ]) {
+	($status, $out, $err) = run_cmd($TLBBENCH, 'report', $base, $same, '-o', $bad->[0]);
+	is($status, 2, "-o '$bad->[0]': exit 2");
+	like($err, $bad->[1], "-o '$bad->[0]': says why");
+}
+
+# A name with a space: the links are percent-encoded, and resolve once decoded.
+# A PNG an earlier report left in its plots directory is gone.
+mkdir("$out_dir/my report-plots");
+open(my $stale, '>', "$out_dir/my report-plots/base-old.png") or die;
+close($stale);
+($status, $out, $err) = run_cmd($TLBBENCH, 'report', $base, $same, '-o', "$out_dir/my report.md");
+is($status, 0, 'a report named with a space: exit 0') or diag($out, $err);
+@links = slurp("$out_dir/my report.md") =~ /^!\[[^\]]*\]\(([^)]+)\)$/mg;
+ok(@links >= 3 && !grep({ / / } @links), 'its links have no space') or diag(join("\n", @links));
+ok(-s "$out_dir/" . s/%([0-9A-F]{2})/chr(hex($1))/ger, "$_ resolves") for @links;
+ok(!-e "$out_dir/my report-plots/base-old.png", 'an earlier PNG in its plots directory is removed');
 done_testing();
