@@ -58,9 +58,7 @@ int compare_rows(const struct result_set *base, const struct result_set *new, ui
 			snprintf(row->metric, sizeof(row->metric), "%s", base->metrics[m]);
 			if (compare_one(a, b, m, mb, seed, row) < 0)
 				return -1;
-			/* A metric neither side could read (null everywhere) is no row. */
-			if (row->na || row->nb)
-				n++;
+			n++;
 		}
 	}
 	return *rows ? n : -1;

@@ -13,7 +13,7 @@
 struct compare_row {
 	const struct result_case *base, *new;
 	char metric[64];
-	int na, nb;
+	int na, nb;   /* 0 and 0: neither side read it (compare_print says so once per metric) */
 	bool tested;  /* both sides have 2 or more values */
 	struct comparison c;
 };

@@ -4,6 +4,7 @@
 #include "compare_print.h"
 
 #include <math.h>
+#include <string.h>
 
 static const char *marker(const struct compare_row *r)
 {
@@ -12,15 +13,17 @@ static const char *marker(const struct compare_row *r)
 	return r->c.mw_p < 0.001 ? "***" : r->c.mw_p < 0.01 ? "**" : r->c.mw_p < 0.05 ? "*" : "";
 }
 
+/* A median or shift for a reader: 2106470, not 2.10647e+06; small values keep 6 digits. */
+static const char *readable(char *buf, size_t len, double v)
+{
+	snprintf(buf, len, fabs(v) >= 1e5 && fabs(v) < 1e15 ? "%.0f" : "%.6g", v);
+	return buf;
+}
+
 static void print_row(FILE *out, enum compare_format f, const struct compare_row *r)
 {
 	const struct comparison *c = &r->c;
-	static const char *const fmt[] = {
-		[FORMAT_TABLE] = "%-46s %-24s %14.6g %14.6g %+8.2f%% [%+7.2f%%, %+7.2f%%] %8.2g %8.2g %12.6g %-3s\n",
-		[FORMAT_MD] = "| %s | %s | %.6g | %.6g | %+.2f%% | [%+.2f%%, %+.2f%%] | %.2g | %.2g | %.6g | %s |\n",
-		[FORMAT_CSV] = "\"%s\",%s,%.9g,%.9g,%.6f,%.6f,%.6f,%.6g,%.6g,%.9g,%s\n",
-	};
-	double scale = f == FORMAT_CSV ? 1 : 100;
+	char a[32], b[32], shift[32];
 
 	if (!r->tested) {
 		if (f == FORMAT_CSV)
@@ -33,14 +36,25 @@ static void print_row(FILE *out, enum compare_format f, const struct compare_row
 				r->nb);
 		return;
 	}
-	if (isnan(c->change) && f != FORMAT_CSV) {
-		fprintf(out, f == FORMAT_MD ? "| %s | %s | %.6g | %.6g | n/a (base 0) | | %.2g | %.2g | %.6g | |\n" :
-					      "%-46s %-24s %14.6g %14.6g   n/a (base median is 0)        %8.2g %8.2g %12.6g\n",
-			r->base->label, r->metric, c->median_a, c->median_b, c->mw_p, c->welch_p, c->hl_shift);
+	if (f == FORMAT_CSV) {
+		fprintf(out, "\"%s\",%s,%.9g,%.9g,%.6f,%.6f,%.6f,%.6g,%.6g,%.9g,%s\n", r->base->label, r->metric,
+			c->median_a, c->median_b, c->change, c->change_lo, c->change_hi, c->mw_p, c->welch_p, c->hl_shift,
+			marker(r));
 		return;
 	}
-	fprintf(out, fmt[f], r->base->label, r->metric, c->median_a, c->median_b, c->change * scale,
-		c->change_lo * scale, c->change_hi * scale, c->mw_p, c->welch_p, c->hl_shift, marker(r));
+	readable(a, sizeof(a), c->median_a);
+	readable(b, sizeof(b), c->median_b);
+	readable(shift, sizeof(shift), c->hl_shift);
+	if (isnan(c->change)) {
+		fprintf(out, f == FORMAT_MD ? "| %s | %s | %s | %s | n/a (base 0) | | %.2g | %.2g | %s | |\n" :
+					      "%-46s %-24s %14s %14s   n/a (base median is 0)        %8.2g %8.2g %12s\n",
+			r->base->label, r->metric, a, b, c->mw_p, c->welch_p, shift);
+		return;
+	}
+	fprintf(out, f == FORMAT_MD ? "| %s | %s | %s | %s | %+.2f%% | [%+.2f%%, %+.2f%%] | %.2g | %.2g | %s | %s |\n" :
+				      "%-46s %-24s %14s %14s %+8.2f%% [%+7.2f%%, %+7.2f%%] %8.2g %8.2g %12s %-3s\n",
+		r->base->label, r->metric, a, b, c->change * 100, c->change_lo * 100, c->change_hi * 100, c->mw_p,
+		c->welch_p, shift, marker(r));
 }
 
 static void print_header(FILE *out, enum compare_format f, const struct result_set *a, const struct result_set *b)
@@ -59,6 +73,41 @@ static void print_header(FILE *out, enum compare_format f, const struct result_s
 			"new median", "change", "95% CI", "p(MW)", "p(Welch)", "HL shift", "sig");
 }
 
+static bool unread_in(const struct compare_row *r)
+{
+	return !r->na && !r->nb;
+}
+
+/* A perf event can be unsupported; other metrics null on both sides are not
+ * the case's (absent_page_ns outside flush_cost) and get no row. */
+static bool is_counter(const char *metric)
+{
+	return strncmp(metric, "events.", 7) == 0;
+}
+
+/* A perf event no case of either run could read: said once, as perf says it,
+ * not a row per case. */
+static void print_unread(FILE *out, const struct compare_row *rows, int n)
+{
+	bool any = false;
+
+	for (int i = 0; i < n; i++) {
+		bool first = true, everywhere = true;
+
+		for (int j = 0; j < n && everywhere; j++)
+			if (strcmp(rows[j].metric, rows[i].metric) == 0) {
+				first = first && j >= i;
+				everywhere = unread_in(&rows[j]);
+			}
+		if (!first || !everywhere || !is_counter(rows[i].metric))
+			continue;
+		fprintf(out, "%s%s", any ? ", " : "<not supported> in both runs, every case: ", rows[i].metric);
+		any = true;
+	}
+	if (any)
+		fputc('\n', out);
+}
+
 /* Cases on one side only are listed, never dropped silently. */
 static void print_unmatched(FILE *out, const struct result_set *from, const struct result_set *other,
 			    const char *side)
@@ -73,10 +122,12 @@ void compare_print(FILE *out, enum compare_format f, const struct result_set *a,
 {
 	print_header(out, f, a, b);
 	for (int i = 0; i < n; i++)
-		print_row(out, f, &rows[i]);
+		if (!unread_in(&rows[i]) || (f == FORMAT_CSV && is_counter(rows[i].metric)))
+			print_row(out, f, &rows[i]);
 	if (f != FORMAT_CSV) {
 		if (f == FORMAT_MD)
 			fputc('\n', out);
+		print_unread(out, rows, n);
 		print_unmatched(out, a, b, "base");
 		print_unmatched(out, b, a, "new");
 	}
