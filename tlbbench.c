@@ -67,6 +67,18 @@ static int cmd_list(int argc, char **argv)
 	return 0;
 }
 
+/* meta.json keeps booleans; on screen a counter source is said as perf says an event. */
+static json_t *counter_on_screen(const char *why_not)
+{
+	return why_not ? json_sprintf("<not supported> (%s)", why_not) : json_string("supported");
+}
+
+static void counters_on_screen(json_t *counters, const struct kstat *k)
+{
+	json_object_set_new(counters, "interrupts_tlb", counter_on_screen(kstat_interrupts_why_not(k)));
+	json_object_set_new(counters, "vmstat_nr_tlb", counter_on_screen(kstat_vmstat_why_not(k)));
+}
+
 static int cmd_info(int argc, char **argv)
 {
 	struct kernel_model model;
@@ -79,6 +91,7 @@ static int cmd_info(int argc, char **argv)
 	model_probe(&model, &k);
 	info = sysinfo_collect();
 	json_object_set_new(info, "counters", counters_probe_json(&k));
+	counters_on_screen(json_object_get(info, "counters"), &k);
 	json_object_set_new(info, "kernel_model", model_json(&model));
 	kstat_close(&k);
 	sysinfo_print(info, stdout);

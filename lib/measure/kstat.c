@@ -205,10 +205,19 @@ void kstat_report_unsupported(const struct kstat *k)
 		fprintf(stderr, "tlbbench: initiated flushes <not supported> (tlb:tlb_flush has no "
 				"'local MM shootdown' reason)\n");
 	if (!k->have_interrupts)
-		fprintf(stderr, "tlbbench: shootdown IPIs <not supported> (no TLB line in /proc/interrupts)\n");
+		fprintf(stderr, "tlbbench: shootdown IPIs <not supported> (%s)\n", kstat_interrupts_why_not(k));
 	if (!k->have_vmstat)
-		fprintf(stderr, "tlbbench: /proc/vmstat nr_tlb_* <not supported> (kernel built without "
-				"CONFIG_DEBUG_TLBFLUSH)\n");
+		fprintf(stderr, "tlbbench: /proc/vmstat nr_tlb_* <not supported> (%s)\n", kstat_vmstat_why_not(k));
+}
+
+const char *kstat_interrupts_why_not(const struct kstat *k)
+{
+	return k->have_interrupts ? NULL : "no TLB line in /proc/interrupts";
+}
+
+const char *kstat_vmstat_why_not(const struct kstat *k)
+{
+	return k->have_vmstat ? NULL : "kernel built without CONFIG_DEBUG_TLBFLUSH";
 }
 
 static void read_interrupts(struct kstat *k, uint64_t *irq)

@@ -51,5 +51,8 @@ void kstat_stop(struct kstat *k, struct kstat_sample *out);
 
 /* Say once, on stderr, which counters are not supported and why. */
 void kstat_report_unsupported(const struct kstat *k);
+/* Why the TLB line of /proc/interrupts, or /proc/vmstat's nr_tlb_*, cannot be read; NULL when it can. */
+const char *kstat_interrupts_why_not(const struct kstat *k);
+const char *kstat_vmstat_why_not(const struct kstat *k);
 
 #endif

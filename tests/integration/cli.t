@@ -21,6 +21,12 @@ like($out, qr/^thp:\n\s+enabled: /m, 'info: THP settings');
 like($out, qr/^perf_event_paranoid: /m, 'info: perf_event_paranoid');
 like($out, qr/^counters:\n\s+tlb_flush_tracepoint:\n\s+supported: (yes|no)/m, 'info: which counters work');
 like($out, qr/^\s+task-clock: supported$/m, 'info: software events open');
+# The kernel's counter sources as perf says an event: supported, or why not.
+my $have_vmstat = slurp('/proc/vmstat') =~ /^nr_tlb_remote_flush /m;
+like($out, qr/^  vmstat_nr_tlb: \Q@{[ $have_vmstat ? 'supported' : '<not supported> (kernel built without CONFIG_DEBUG_TLBFLUSH)' ]}\E$/m,
+     'info: vmstat nr_tlb_*, supported or why not');
+like($out, qr/^  interrupts_tlb: (supported|<not supported> \(no TLB line in \/proc\/interrupts\))$/m,
+     'info: the TLB line of /proc/interrupts, supported or why not');
 like($out, qr/^\s+cycles: (supported|<not supported> \(E[A-Z]+: .+\))$/m, 'info: cycles, or why not');
 
 # events: each event in thread and CPU scope, supported or why not.
