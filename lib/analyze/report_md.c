@@ -119,6 +119,44 @@ static json_t *command_text(const struct result_set *rs)
 	return out;
 }
 
+/* The counters a run could not read, as perf says them: "cycles, instructions
+ * <not supported> (ENOENT: ...)", names of one reason together; "none". */
+static json_t *unsupported_text(const struct result_set *rs)
+{
+	const json_t *events = meta_at(rs, "counters.events"), *v;
+	const char *name, *reason, *last = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	json_t *out;
+
+	if (!f)
+		return NULL;
+	json_object_foreach((json_t *)events, name, v) {
+		reason = json_string_value(v);
+		if (!reason || strncmp(reason, "<not supported>", 15) != 0)
+			continue;
+		if (last && strcmp(last, reason) != 0)
+			fprintf(f, " %s; ", last);
+		fprintf(f, "%s%s", last && strcmp(last, reason) == 0 ? ", " : "", name);
+		last = reason;
+	}
+	if (last)
+		fprintf(f, " %s", last);
+	if (json_is_false(meta_at(rs, "counters.tlb_flush_tracepoint.supported")))
+		fprintf(f, "%stlb:tlb_flush <not supported> (%s)", ftell(f) ? "; " : "",
+			json_string_value(meta_at(rs, "counters.tlb_flush_tracepoint.why_not")) ?: "?");
+	if (json_is_false(meta_at(rs, "counters.interrupts_tlb")))
+		fprintf(f, "%s/proc/interrupts TLB <not supported>", ftell(f) ? "; " : "");
+	if (json_is_false(meta_at(rs, "counters.vmstat_nr_tlb")))
+		fprintf(f, "%s/proc/vmstat nr_tlb_* <not supported> (kernel built without CONFIG_DEBUG_TLBFLUSH)", ftell(f) ? "; " : "");
+	fclose(f);
+	/* A run older than the counters record does not say. */
+	out = !meta_at(rs, "counters") ? NULL : json_string(*text ? text : "none");
+	free(text);
+	return out;
+}
+
 void report_md_runs(FILE *out, const struct result_set *a, const struct result_set *b)
 {
 	fprintf(out, "## Kernels and machines\n\n| | base | new |\n|---|---|---|\n");
@@ -136,6 +174,7 @@ void report_md_runs(FILE *out, const struct result_set *a, const struct result_s
 	row(out, "started", a, b, "started");
 	row(out, "tlbbench", a, b, "tlbbench_version");
 	row(out, "git revision", a, b, "git_revision");
+	made_row(out, "counters not read", unsupported_text(a), unsupported_text(b));
 	made_row(out, "command", command_text(a), command_text(b));
 	fputc('\n', out);
 }

@@ -38,6 +38,9 @@ sub fixture {
 	print $fh encode_json({ tlbbench_version => '0.1.0', git_revision => "rev-$name",
 		started => '2026-12-01T10:00:00Z', command_line => ['tlbbench', 'run', '-c', 'quick.ini'],
 		kernel_model => { shmem_dirty_deferred => $opt{deferred} ? JSON::PP::true : JSON::PP::false },
+		counters => { tlb_flush_tracepoint => { supported => JSON::PP::true }, interrupts_tlb => JSON::PP::true,
+			      vmstat_nr_tlb => $opt{deferred} ? JSON::PP::true : JSON::PP::false,
+			      events => { cycles => '<not supported> (ENOENT: no PMU)', 'task-clock' => 'supported' } },
 		info => { kernel => { release => $kernel, version => '#1 SMP' }, hostname => 'box|1',
 			  cpu => { model => 'Fixture CPU', vendor => 'GenuineFixture', online => 2 },
 			  hypervisor => { present => JSON::PP::false }, memory => { total_bytes => 24 << 30 },
@@ -74,6 +77,9 @@ like($md, qr/^\| CPU \| Fixture CPU \(GenuineFixture\), 2 CPUs online \| Fixture
 like($md, qr/^\| host \| box\\\|1 \| box\\\|1 \|$/m, 'a | in a value is escaped');
 like($md, qr/^\| dirty shmem flush deferred \(probed\) \| no \| yes \|$/m, 'what the model probed on each kernel');
 like($md, qr/^\| command \| `tlbbench run -c quick\.ini` \|/m, 'how each run was made');
+like($md, qr/^\| counters not read \| cycles <not supported> \(ENOENT: no PMU\); \/proc\/vmstat nr_tlb_\* <not supported> \(kernel built without CONFIG_DEBUG_TLBFLUSH\) \| cycles <not supported> \(ENOENT: no PMU\) \|$/m,
+     'the counters each run could not read, as perf says them');
+like($md, qr/^<not supported> in both runs, every case: events\.cycles$/m, 'the compare table says the unread event once');
 
 # The verdict with its rules.
 like($md, qr/^\| rule \| metric \| may rise at most \| p below \| op \| backing \| touch \|$/m, 'the rules table');
