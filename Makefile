@@ -229,19 +229,28 @@ uninstall:
 	rm -rf $(addprefix $(DESTDIR),$(INSTALLED))
 
 # make deb: a binary package of `make install PREFIX=/usr`, built with
-# dpkg-deb, its runtime Depends the Debian packages of the libraries it links.
+# dpkg-deb. Its Depends are dpkg-shlibdeps' (the package of each library it
+# links, at the version its symbols need: libc6 (>= 2.34) for
+# strerrorname_np), and what it runs but does not link. dpkg-shlibdeps is
+# dpkg-dev's (a Debian without build-essential may lack it) and reads a
+# debian/control where it runs: a minimal one in build/deb-shlibs.
 DEB_VERSION := $(shell sed -n 's/^\#define TLBBENCH_VERSION "\(.*\)"/\1/p' lib/common/revision.h)
 DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
-DEB_DEPENDS := libc6, libpfm4, libhwloc15, libinih1, libjansson4, libgsl27, libgslcblas0, gnuplot-nox
+DEB_RUN_DEPENDS := gnuplot-nox
 DEB := build/tlbbench_$(DEB_VERSION)_$(DEB_ARCH).deb
 
 deb: deps
-	rm -rf build/deb
+	$(MAKE) deps DEBIAN_PACKAGES="dpkg-dev"
+	rm -rf build/deb build/deb-shlibs
 	$(MAKE) BUILD=build/deb-obj TLBBENCH_BIN=build/deb-obj/tlbbench PREFIX=/usr DESTDIR=$(CURDIR)/build/deb install
-	mkdir -p build/deb/DEBIAN
+	mkdir -p build/deb/DEBIAN build/deb-shlibs/debian
+	printf '%s\n' 'Source: tlbbench' '' 'Package: tlbbench' 'Architecture: any' > build/deb-shlibs/debian/control
+	cd build/deb-shlibs && dpkg-shlibdeps -O -e$(CURDIR)/build/deb/usr/bin/tlbbench > shlibs.txt
+	depends=$$(sed -n 's/^shlibs:Depends=//p' build/deb-shlibs/shlibs.txt); \
+	[ -n "$$depends" ] || { echo "tlbbench: dpkg-shlibdeps gave no Depends" >&2; exit 1; }; \
 	printf '%s\n' 'Package: tlbbench' 'Version: $(DEB_VERSION)' 'Architecture: $(DEB_ARCH)' \
 		'Maintainer: tlbbench developers <tlbbench@localhost>' 'Section: devel' 'Priority: optional' \
-		'Depends: $(DEB_DEPENDS)' \
+		"Depends: $$depends, $(DEB_RUN_DEPENDS)" \
 		"Installed-Size: $$(du -sk build/deb/usr | cut -f1)" \
 		'Description: TLB-flush cost of tearing down large dirty mappings on Linux' \
 		' tlbbench times munmap, MADV_DONTNEED and exit on large anon, shmem, file, THP' \

@@ -1,7 +1,8 @@
 #!/usr/bin/perl
 # make deb: a .deb of `make install PREFIX=/usr` whose control file declares
-# the runtime Depends (the Debian packages of the libraries tlbbench links, and
-# gnuplot-nox), each a package this machine has. Unpacked anywhere, its
+# the runtime Depends (the Debian packages of the libraries tlbbench links, at
+# the versions dpkg-shlibdeps found its symbols need, and gnuplot-nox), each a
+# package this machine has. Unpacked anywhere, its
 # tlbbench runs `info` and finds its own data directory; as root, the package
 # is installed here with apt-get, `tlbbench info` runs from /usr/bin, and it is
 # removed again, leaving nothing.
@@ -24,10 +25,14 @@ ok($deb && -s $deb, 'the .deb is built') or BAIL_OUT('no .deb');
 ($st, $out) = run_cmd('dpkg-deb', '-f', $deb, 'Package', 'Version', 'Architecture', 'Depends');
 like($out, qr/^Package: tlbbench$/m, 'Package: tlbbench');
 my ($depends) = $out =~ /^Depends: (.*)$/m;
+my %version = map { /^(\S+)(?:\s*\((.*)\))?$/ ? ($1 => $2 // '') : () } split /,\s*/, $depends // '';
 my @deps = map { s/\s*\(.*//r } split /,\s*/, $depends // '';
 for my $want (qw(libpfm4 libhwloc15 libinih1 libjansson4 libgsl27 gnuplot-nox)) {
 	ok((grep { $_ eq $want } @deps), "Depends: $want");
 }
+# dpkg-shlibdeps' versions: libc6's at least 2.34 (strerrorname_np is GLIBC_2.34).
+my ($libc6) = ($version{libc6} // '') =~ /^>= (\S+)$/;
+ok($libc6 && system('dpkg', '--compare-versions', $libc6, 'ge', '2.34') == 0, "libc6 (>= $libc6): at least 2.34");
 for my $dep (@deps) {
 	my (undef, $status) = run_cmd('dpkg-query', '-W', '-f=${Status}', $dep);
 	like($status, qr/install ok installed/, "$dep is a package this machine has");
@@ -40,6 +45,8 @@ is($st, 0, 'dpkg-deb -x');
 my %path = $out =~ /^\s*(\S+) => (\/\S+)/mg;
 (undef, $out) = run_cmd('readelf', '-d', "$x/usr/bin/tlbbench");
 my @needed = $out =~ /\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g;
+(undef, $out) = run_cmd('nm', '-D', '--undefined-only', "$x/usr/bin/tlbbench");
+my @imports = $out =~ /^\s+U (\w+)/mg;
 ok(@needed >= 6, scalar(@needed) . ' libraries linked');
 for my $lib (@needed) {
 	my $owner = '';
@@ -50,6 +57,15 @@ for my $lib (@needed) {
 	}
 	my ($pkg) = $owner =~ /^([^:\s]+)/;
 	ok($pkg && (grep { $_ eq $pkg } @deps), "$lib: from " . ($pkg // '?') . ', in Depends') or diag($owner);
+	next unless $pkg;
+	# With a version, unless the package's symbols file dates every symbol
+	# tlbbench takes from it from its first version (0), as libpfm4's does.
+	my (undef, $symfile) = run_cmd('dpkg-query', '--control-path', $pkg, 'symbols');
+	my %since = slurp($symfile =~ s/\s+$//r) =~ /^ (\w+)@\S+ (\S+)/mg;
+	my @since = grep { defined } @since{@imports};
+	my $any = @since && !grep { $_ ne '0' } @since;
+	like($version{$pkg} // '', $any ? qr/^(>= \S+)?$/ : qr/^>= \S+$/,
+		"Depends: $pkg (" . ($version{$pkg} // '') . ')' . ($any ? ': any version has its symbols' : ''));
 }
 ok(-f "$x/usr/share/man/man1/tlbbench.1.gz" && -f "$x/usr/share/tlbbench/configs/quick.ini", 'man page and configs');
 {
