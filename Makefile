@@ -201,8 +201,9 @@ scale: kernel-deps
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: the binary, the data directory
 # (configs, plot scripts, the kernel/ harness and patches), the man page, the
-# bash completion and the docs. The binary finds the data directory from where
-# it is (PREFIX/bin -> PREFIX/share/tlbbench), else at the compiled-in DATADIR.
+# bash completion and the docs, with docs/copyright (Debian policy wants it in
+# the .deb). The binary finds the data directory from where it is
+# (PREFIX/bin -> PREFIX/share/tlbbench), else at the compiled-in DATADIR.
 BINDIR := $(PREFIX)/bin
 MANDIR := $(PREFIX)/share/man/man1
 COMPLETIONDIR := $(PREFIX)/share/bash-completion/completions
@@ -223,7 +224,7 @@ install: $(TLBBENCH_BIN)
 	chmod 644 $(DESTDIR)$(MANDIR)/tlbbench.1.gz
 	install -D -m 644 docs/tlbbench.bash-completion $(DESTDIR)$(COMPLETIONDIR)/tlbbench
 	install -d $(DESTDIR)$(DOCDIR)
-	install -m 644 README.md RESULTS.md docs/*.md $(DESTDIR)$(DOCDIR)/
+	install -m 644 README.md RESULTS.md docs/*.md docs/copyright $(DESTDIR)$(DOCDIR)/
 
 uninstall:
 	rm -rf $(addprefix $(DESTDIR),$(INSTALLED))

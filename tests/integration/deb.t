@@ -2,7 +2,7 @@
 # make deb: a .deb of `make install PREFIX=/usr` whose control file declares
 # the runtime Depends (the Debian packages of the libraries tlbbench links, at
 # the versions dpkg-shlibdeps found its symbols need, and gnuplot-nox), each a
-# package this machine has. Unpacked anywhere, its
+# package this machine has; it carries its copyright file. Unpacked anywhere, its
 # tlbbench runs `info` and finds its own data directory; as root, the package
 # is installed here with apt-get, `tlbbench info` runs from /usr/bin, and it is
 # removed again, leaving nothing.
@@ -68,6 +68,8 @@ for my $lib (@needed) {
 		"Depends: $pkg (" . ($version{$pkg} // '') . ')' . ($any ? ': any version has its symbols' : ''));
 }
 ok(-f "$x/usr/share/man/man1/tlbbench.1.gz" && -f "$x/usr/share/tlbbench/configs/quick.ini", 'man page and configs');
+like(slurp("$x/usr/share/doc/tlbbench/copyright"), qr/^Files: \*\nCopyright: .+\nLicense: none-declared$/m,
+	'/usr/share/doc/tlbbench/copyright: DEP-5, no license declared');
 {
 	delete local $ENV{TLBBENCH_DATA_DIR};
 	($st, $out) = run_cmd("$x/usr/bin/tlbbench", 'version');

@@ -3,8 +3,8 @@
 # another directory, as a user would: it finds its data directory (configs,
 # plot scripts) from where it is, with no variable set; `run -c quick.ini`
 # finds the config; a 64 MiB case runs, and plot and report work on it; the
-# man page renders without a warning; the bash completion completes; make
-# uninstall leaves nothing behind.
+# man page renders without a warning; the bash completion completes; the
+# copyright file is in the docs; make uninstall leaves nothing behind.
 use strict;
 use warnings;
 use Test::More;
@@ -30,6 +30,7 @@ ok(-x "$data/kernel/$_", "share/tlbbench/kernel/$_ executable") for qw(ab.sh bui
 ok(-f "$data/kernel/patches/deferred-dirty.patch", 'the kernel patches');
 ok(-f "$prefix/share/man/man1/tlbbench.1.gz", 'the man page');
 ok(-f "$prefix/share/bash-completion/completions/tlbbench", 'the bash completion');
+like(slurp("$prefix/share/doc/tlbbench/copyright"), qr/^License: none-declared$/m, 'the copyright file: no license declared');
 
 # From elsewhere, with nothing telling it where its data is.
 delete local $ENV{TLBBENCH_DATA_DIR};
