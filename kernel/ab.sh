@@ -16,7 +16,9 @@
 # compare and ab-counts), compare-NAME.txt, and ab.json: which
 # source, patches (SHA-256) and config made each kernel, and how times were
 # taken (TCG: counts exact, times emulated; KVM: a cost measure).
-# CONFIG's [rule] sections, if any, give compare its sign-off rules.
+# CONFIG is found as `tlbbench run -c` finds one: as given, else by name in
+# the data directory's configs/ (e.g. ab.ini, from an installed tree too).
+# Its [rule] sections, if any, give compare its sign-off rules.
 # Exit: 0 every compare passed, 1 a compare failed, 2 bad input, 3 a kernel
 # did not build or a guest failed (panic, hang, no results).
 set -uo pipefail
@@ -32,7 +34,19 @@ usage="usage: kernel/ab.sh [-smp N] [-o OUTDIR] [--source DIR|TARBALL] [--config
 harness_options "$usage" "$@"
 set -- "${OPERANDS[@]}"
 config=${1:-}
-[ -f "$config" ] || { echo "ab.sh: no config '$config'; $usage" >&2; exit 2; }
+[ -n "$config" ] || { echo "ab.sh: no config ''; $usage" >&2; exit 2; }
+# data_file's rule (lib/common/datadir.c): as given, else a relative name in
+# DATA/configs/ or DATA, DATA being TLBBENCH_DATA_DIR or here's parent
+# (installed or not). The guest gets the file found (initramfs.sh copies it).
+data=${TLBBENCH_DATA_DIR:-$top}
+if [ ! -f "$config" ]; then
+	if [[ "$config" == /* ]]; then
+		echo "ab.sh: no config '$config': no such file" >&2; exit 2
+	elif [ -f "$data/configs/$config" ]; then config=$data/configs/$config
+	elif [ -f "$data/$config" ]; then config=$data/$config
+	else echo "ab.sh: no config '$config': no such file, here or in $data/configs" >&2; exit 2
+	fi
+fi
 shift
 harness_variants "$@"
 [ ${#VARIANTS[@]} -gt 0 ] || VARIANTS=(deferred-dirty)

@@ -1,10 +1,13 @@
 #!/usr/bin/perl
 # The kernel/ scripts refuse bad input with exit 2 and a reason, before they
-# build or boot anything (no kernel is built here).
+# build or boot anything (no kernel is built here). An installed ab.sh finds
+# a config by name, as `tlbbench run -c` does.
 use strict;
 use warnings;
 use Test::More;
 use File::Temp qw(tempdir);
+use File::Path qw(make_path);
+use Cwd qw(getcwd);
 use JSON::PP;
 use FindBin;
 require "$FindBin::Bin/lib.pl";
@@ -43,6 +46,52 @@ for my $tool (qw(ab.sh race.sh)) {
 	my ($status, undef, $err) = run_cmd(@cmd);
 	is($status, 3, "$tool -o /proc/no-such-dir/out: exit 3");
 	like($err, qr/cannot create the output directory '\/proc\/no-such-dir\/out'/, "$tool: says which directory");
+}
+
+# An installed tree (PREFIX/share/tlbbench/kernel and configs, PREFIX/bin/tlbbench)
+# whose build.sh, run-guest.sh and tlbbench are stand-ins that record what
+# they are given: `ab.sh ab.ini` from another directory runs the data
+# directory's configs/ab.ini in the guests, by a path that initramfs.sh
+# copies in (a host file); a name found nowhere is one line and exit 2.
+{
+	my $prefix = tempdir(CLEANUP => 1);
+	my $data = "$prefix/share/tlbbench";
+	make_path("$data/kernel", "$data/configs", "$prefix/bin");
+	run_cmd('cp', '-a', $_, "$data/kernel/") for grep { !m{/build$} } glob("$k/*");
+	run_cmd('cp', $config, "$data/configs/ab.ini");
+	my $log = "$prefix/log";
+	my $standin = sub {
+		my ($path, @lines) = @_;
+		open(my $f, '>', $path) or die;
+		print $f join("\n", '#!/bin/sh', @lines, '');
+		close($f);
+		chmod 0755, $path;
+	};
+	$standin->("$data/kernel/build.sh", '[ "$1" = --check ] && exit 0',
+		qq{mkdir -p "$prefix/kernels/\$1" && echo '{}' > "$prefix/kernels/\$1/build.json"},
+		qq{echo "$prefix/kernels/\$1/bzImage"});
+	$standin->("$data/kernel/run-guest.sh", 'dir=$2; shift 4',
+		q{mkdir -p "$dir/results" && echo '{"accel": "tcg"}' > "$dir/guest.json"},
+		qq{for a in "\$@"; do [ -f "\$a" ] && echo "host file \$a" >> "$log"; done},
+		qq{echo "guest: \$*" >> "$log"});
+	$standin->("$prefix/bin/tlbbench", qq{echo "tlbbench \$1" >> "$log"});
+	local $ENV{PATH} = "$prefix/bin:$ENV{PATH}";
+	delete local $ENV{TLBBENCH_DATA_DIR};
+	my $cwd = getcwd();
+	my $work = tempdir(CLEANUP => 1);
+	chdir $work or die;
+	my ($status, undef, $err) = run_cmd("$data/kernel/ab.sh", '-o', 'out', 'ab.ini');
+	is($status, 0, 'installed ab.sh ab.ini from elsewhere: exit 0') or diag($err);
+	my @guest = slurp($log) =~ /^guest: (.*)$/mg;
+	is_deeply(\@guest, [ ("run -c $data/configs/ab.ini") x 2 ], "both guests run the data directory's configs/ab.ini");
+	like(slurp($log), qr/^host file \Q$data\E\/configs\/ab\.ini$/m, 'a host file, which initramfs.sh copies in');
+	is(eval { read_json('out/ab.json')->{config} } // '', "$data/configs/ab.ini", 'ab.json names the config found');
+	unlink $log;
+	($status, undef, $err) = run_cmd("$data/kernel/ab.sh", '-o', 'out2', 'no-such.ini');
+	is($status, 2, 'installed ab.sh no-such.ini: exit 2');
+	is($err, "ab.sh: no config 'no-such.ini': no such file, here or in $data/configs\n", 'one line: where it looked');
+	ok(!-e $log && !-e 'out2', 'before building or running anything');
+	chdir $cwd or die;
 }
 
 # Guest arguments survive the trip through guest-init's eval, in a POSIX sh
