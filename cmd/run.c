@@ -139,8 +139,10 @@ int cmd_run(int argc, char **argv)
 	priors = req->resume_dir ? calloc((size_t)ncases, sizeof(*priors)) : NULL;
 	if (!sums || (req->resume_dir && !priors))
 		die_system("out of memory");
-	if (priors && resume_priors(req->out_dir, cases, ncases, priors, why, sizeof(why)) < 0)
+	if (priors && resume_priors(req->out_dir, cases, ncases, &req->run.events, priors, why, sizeof(why)) < 0)
 		die_bad_input("cannot resume: %s", why);
+	if (priors && req->field_separator && stat_csv_seed(&csv, priors) < 0)
+		die_system("out of memory");
 	h.priors = priors;
 	if (priors)
 		say_resuming(req->out_dir, priors, ncases);

@@ -129,7 +129,8 @@ static bool next_sample(struct harness *h, struct case_run *cr, struct remote_se
 	const struct case_params *p = cr->p;
 	int planned = p->warmup + (p->ci_target > 0 ? p->max_iterations : p->iterations) - cr->prior_n;
 	int iteration = cr->taken - p->warmup;
-	struct sample s = { .params = p, .iteration = iteration < 0 ? iteration : iteration + cr->first_iteration,
+	struct sample s = { .params = p, .case_index = cr->sum->case_index,
+			    .iteration = iteration < 0 ? iteration : iteration + cr->first_iteration,
 			    .cpu_ids = cr->cpu_ids, .model_flushes = cr->sum->model_flushes };
 
 	int ret = take_sample(&h->sampler, &cr->ctx, remotes, rpmu, &s);
@@ -224,12 +225,13 @@ static int case_resume(struct case_run *cr, const struct case_prior *pr)
 	return 0;
 }
 
-static int case_open(struct harness *h, const struct case_params *p, const struct case_prior *prior,
+static int case_open(struct harness *h, int index, const struct case_params *p, const struct case_prior *prior,
 		     struct case_summary *sum, struct case_run *cr)
 {
 	memset(sum, 0, sizeof(*sum));
 	memset(cr, 0, sizeof(*cr));
 	sum->params = *p;
+	sum->case_index = index;
 	sum->model_flushes = model_flushes(&h->model, p->workload->model_zap, p->backing, p->touch, p->dirty_tables, p->size);
 	cr->p = p;
 	cr->sum = sum;
@@ -285,6 +287,7 @@ static void close_interrupted(struct harness *h, const struct case_params *cases
 		if (!cr->sum) {
 			memset(&sums[i], 0, sizeof(sums[i]));
 			sums[i].params = cases[i];
+			sums[i].case_index = i;
 			sums[i].model_flushes = -1;
 			cr->sum = &sums[i];
 		}
@@ -310,8 +313,9 @@ int harness_run(struct harness *h, const struct case_params *cases, int n, bool 
 		active = 0;
 		for (int i = 0; i < n && !interrupt_signal; i++) {
 			struct case_run *cr = &runs[i];
+			const struct case_prior *prior = h->priors ? &h->priors[i] : NULL;
 
-			if (round == 0 && case_open(h, &cases[i], h->priors ? &h->priors[i] : NULL, &sums[i], cr) < 0) {
+			if (round == 0 && case_open(h, i, &cases[i], prior, &sums[i], cr) < 0) {
 				say_outcome(&sums[i], case_label(&cases[i], label, sizeof(label)), &status);
 				case_close(h, cr);
 				continue;

@@ -2,6 +2,7 @@
 #include "resume.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,8 +173,34 @@ static int add_measured(struct case_prior *pr, const struct case_params *p, cons
 	return 0;
 }
 
+/* Its metrics and the run's perf events as -x prints them (lib/measure/stat_csv.c): NAN where null. */
+static int add_printed(struct case_prior *pr, const struct event_set *events, const json_t *s)
+{
+	const json_t *value = json_object_get(s, "events"), *ratio = json_object_get(s, "events_running_ratio");
+
+	for (int m = 0; m < METRICS + (events ? events->count : 0); m++) {
+		char key[PMU_NAME_LEN];
+		const json_t *v;
+		double *grown = realloc(pr->printed[m], sizeof(double) * (size_t)(pr->n + 1));
+
+		if (!grown)
+			return -1;
+		pr->printed[m] = grown;
+		if (m < METRICS) {
+			v = json_object_get(s, sample_metrics[m].name);
+		} else {
+			pmu_event_key(events->list[m - METRICS], key, sizeof(key));
+			v = json_object_get(value, key);
+			if (json_is_number(v))
+				pr->printed_running[m - METRICS] += json_number_value(json_object_get(ratio, key));
+		}
+		grown[pr->n] = json_is_number(v) ? json_number_value(v) : NAN;
+	}
+	return 0;
+}
+
 static int read_sample_line(struct case_prior *priors, char (*keys)[320], const struct case_params *cases, int n,
-			    const json_t *s)
+			    const struct event_set *events, const json_t *s)
 {
 	int i = case_index(keys, n, s);
 	json_int_t it = json_integer_value(json_object_get(s, "iteration"));
@@ -186,6 +213,9 @@ static int read_sample_line(struct case_prior *priors, char (*keys)[320], const 
 		priors[i].failed_samples++;
 		return 0;
 	}
+	/* Before add_measured, which counts the sample in. */
+	if (add_printed(&priors[i], events, s) < 0)
+		return -1;
 	return add_measured(&priors[i], &cases[i], s);
 }
 
@@ -241,6 +271,7 @@ struct reader {
 	struct case_prior *priors;
 	char (*keys)[320];
 	const struct case_params *cases;
+	const struct event_set *events;
 	int n;
 };
 
@@ -248,7 +279,7 @@ static int on_sample(const json_t *s, void *arg)
 {
 	struct reader *r = arg;
 
-	return read_sample_line(r->priors, r->keys, r->cases, r->n, s) < 0 ? -1 : 0;
+	return read_sample_line(r->priors, r->keys, r->cases, r->n, r->events, s) < 0 ? -1 : 0;
 }
 
 static int on_case(const json_t *c, void *arg)
@@ -260,9 +291,10 @@ static int on_case(const json_t *c, void *arg)
 }
 
 int resume_read(FILE *samples, FILE *cases_file, const char *dir, const struct case_params *cases, int n,
-		struct case_prior *priors, char *why, size_t len)
+		const struct event_set *events, struct case_prior *priors, char *why, size_t len)
 {
-	struct reader r = { .priors = priors, .cases = cases, .n = n, .keys = calloc((size_t)n + 1, sizeof(*r.keys)) };
+	struct reader r = { .priors = priors, .cases = cases, .events = events, .n = n,
+			    .keys = calloc((size_t)n + 1, sizeof(*r.keys)) };
 	char spath[4096], cpath[4096];
 	int ret = 0;
 
@@ -314,8 +346,8 @@ static int trim_cut_off_line(const char *path, char *why, size_t len)
 	return 0;
 }
 
-int resume_priors(const char *dir, const struct case_params *cases, int n, struct case_prior *priors, char *why,
-		  size_t len)
+int resume_priors(const char *dir, const struct case_params *cases, int n, const struct event_set *events,
+		  struct case_prior *priors, char *why, size_t len)
 {
 	char spath[4096], cpath[4096];
 	FILE *samples, *cases_file;
@@ -332,7 +364,7 @@ int resume_priors(const char *dir, const struct case_params *cases, int n, struc
 		return -1;
 	}
 	cases_file = fopen(cpath, "re");
-	ret = resume_read(samples, cases_file, dir, cases, n, priors, why, len);
+	ret = resume_read(samples, cases_file, dir, cases, n, events, priors, why, len);
 	fclose(samples);
 	if (cases_file)
 		fclose(cases_file);
@@ -345,6 +377,10 @@ void resume_priors_free(struct case_prior *priors, int n)
 		for (int m = 0; m < CASE_METRICS; m++) {
 			free(priors[i].v[m]);
 			priors[i].v[m] = NULL;
+		}
+		for (int m = 0; m < PRINTED_VALUES; m++) {
+			free(priors[i].printed[m]);
+			priors[i].printed[m] = NULL;
 		}
 		free(priors[i].iteration);
 		priors[i].iteration = NULL;

@@ -17,15 +17,16 @@ json_t *resume_meta(const char *dir, char *why, size_t len);
 char **resume_argv(const json_t *meta, int *argc, char *why, size_t len);
 void resume_argv_free(char **argv, int argc);
 
-/* priors[i] for cases[i], from DIR's samples.jsonl and cases.jsonl. A last
- * line of samples.jsonl or samples.csv cut off by a crash is removed from the
- * file first. -1 with why (file:line). */
-int resume_priors(const char *dir, const struct case_params *cases, int n, struct case_prior *priors, char *why,
-		  size_t len);
+/* priors[i] for cases[i], from DIR's samples.jsonl and cases.jsonl; the run's
+ * events (NULL: none) for what -x prints. A last line of samples.jsonl or
+ * samples.csv cut off by a crash is removed from the file first. -1 with why
+ * (file:line). */
+int resume_priors(const char *dir, const struct case_params *cases, int n, const struct event_set *events,
+		  struct case_prior *priors, char *why, size_t len);
 /* The same from one open samples.jsonl and cases.jsonl (either may be NULL): the
  * reader itself, for tests and the fuzzer. */
 int resume_read(FILE *samples, FILE *cases_file, const char *dir, const struct case_params *cases, int n,
-		struct case_prior *priors, char *why, size_t len);
+		const struct event_set *events, struct case_prior *priors, char *why, size_t len);
 void resume_priors_free(struct case_prior *priors, int n);
 
 #endif

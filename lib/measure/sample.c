@@ -62,14 +62,24 @@ bool sample_metric_value(const struct sample *s, const struct derived *d, bool l
 	return false;
 }
 
+/* Exactly: "0 MiB" would hide a 512 KiB case, and two sizes would read alike. */
+static void size_text(size_t size, char *buf, size_t len)
+{
+	if (size % MIB)
+		snprintf(buf, len, "%zu KiB", size >> 10);
+	else
+		snprintf(buf, len, "%zu MiB", size >> 20);
+}
+
 char *case_label(const struct case_params *p, char *buf, size_t len)
 {
-	char dose[48] = "";
+	char dose[48] = "", size[32];
 
+	size_text(p->size, size, sizeof(size));
 	if (p->dirty_tables != DIRTY_TABLES_NONE)
 		snprintf(dose, sizeof(dose), " dirty_tables=%ld/%zu", p->dirty_tables, page_tables_of(p->size));
-	snprintf(buf, len, "%s %s %s %zu MiB cpus=%d %s remote=%s populate=%s%s", p->workload->name,
-		 backing_name(p->backing), touch_name(p->touch), p->size >> 20, p->cpus, p->placement->text,
+	snprintf(buf, len, "%s %s %s %s cpus=%d %s remote=%s populate=%s%s", p->workload->name,
+		 backing_name(p->backing), touch_name(p->touch), size, p->cpus, p->placement->text,
 		 remote_mode_name(p->remote), populate_name(p->populate), dose);
 	return buf;
 }

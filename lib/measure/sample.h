@@ -18,6 +18,7 @@
 
 struct sample {
 	const struct case_params *params;
+	int case_index;         /* of params among the run's cases: two cases may have the same params */
 	int iteration;
 	const int *cpu_ids;     /* params->cpus OS indexes: [0] measuring, then remote */
 	uint64_t wall_ns;
@@ -60,6 +61,7 @@ extern const char *const case_stop_reasons[CASE_STOPS];
 
 struct case_summary {
 	struct case_params params;
+	int case_index;          /* among the run's cases, as its samples' */
 	int samples;
 	int failed_samples;      /* recorded as failed, not measured (WL_SAMPLE_FAILED) */
 	bool skipped, failed, interrupted;
@@ -71,12 +73,17 @@ struct case_summary {
 	bool flushes_ok, ipis_ok, baseline_ok, activations_ok;
 };
 
+/* What -x prints of a sample (lib/measure/stat_csv.c): each metric, then each perf event. */
+#define PRINTED_VALUES (METRICS + PMU_MAX_EVENTS)
+
 /* A case as an interrupted run left it (lib/measure/resume.c reads it back): the
  * harness goes on from there. */
 struct case_prior {
 	int n;                  /* measured samples kept */
 	double *v[CASE_METRICS];
 	int *iteration;         /* of each kept sample */
+	double *printed[PRINTED_VALUES]; /* what -x prints of each kept sample: NAN where unread */
+	double printed_running[PMU_MAX_EVENTS]; /* each event's running ratios, summed where it was read */
 	bool flushes_ok, ipis_ok, baseline_ok, activations_ok; /* as record() sets them */
 	int next_iteration;     /* one past the highest iteration taken, failed ones too */
 	int failed_samples;
@@ -102,7 +109,8 @@ void derive(const struct sample *s, struct derived *d);
  * the tracepoint names the reason a CPU gives its own flushes. */
 bool sample_metric_value(const struct sample *s, const struct derived *d, bool local_mm_known, enum metric_id id,
 			 double *v);
-/* "munmap shmem dirty 1024 MiB cpus=2 compact remote=spin populate=fault" */
+/* "munmap shmem dirty 1024 MiB cpus=2 compact remote=spin populate=fault"; a size in
+ * no whole MiB in KiB ("512 KiB"): sizes are whole pages. */
 char *case_label(const struct case_params *p, char *buf, size_t len);
 
 #endif

@@ -1,21 +1,19 @@
 /* Each case's lines: CASE SEP VALUE SEP UNIT SEP METRIC SEP SAMPLES SEP RUNNING,
- * VALUE the median of the case's measured samples or <not supported> when none
- * could be read, RUNNING the mean percentage of time a perf event was counted
- * (multiplexing; empty for the kernel's own counters). */
+ * CASE "SWEEP: label" as --dry-run lists it, VALUE the median of the case's
+ * measured samples, <not supported> when none could read it, <not counted>
+ * when the case took none (skipped, refused), RUNNING the mean percentage of
+ * time a perf event was counted (multiplexing; empty for the kernel's own
+ * counters). An interrupted case prints nothing: --resume prints it whole. */
 #define _GNU_SOURCE
 #include "stat_csv.h"
 
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
-#define NAME_LEN 200
-#define VALUES (METRICS + PMU_MAX_EVENTS)
-
+/* A case's values, sample by sample: the one at its index in the run. */
 struct stat_csv_case {
-	char label[NAME_LEN];
 	int n, cap;
-	double *v[VALUES];     /* NAN: not read in that sample */
+	double *v[PRINTED_VALUES]; /* NAN: not read in that sample */
 	double running[PMU_MAX_EVENTS];
 };
 
@@ -36,26 +34,17 @@ int stat_csv_init(struct stat_csv *c, FILE *out, const char *sep, const struct e
 	return c->cases ? 0 : -1;
 }
 
-/* The slot of the case labelled so: the one that has it, or the first free one. */
-static struct stat_csv_case *slot(struct stat_csv *c, const struct case_params *p)
+/* By index, not by label: two cases may read alike (the same params in two sweeps). */
+static struct stat_csv_case *slot(struct stat_csv *c, int case_index)
 {
-	char label[NAME_LEN];
-
-	case_label(p, label, sizeof(label));
-	for (int i = 0; i < c->ncases; i++) {
-		if (!c->cases[i].label[0])
-			snprintf(c->cases[i].label, NAME_LEN, "%s", label);
-		if (strcmp(c->cases[i].label, label) == 0)
-			return &c->cases[i];
-	}
-	return NULL;
+	return case_index >= 0 && case_index < c->ncases ? &c->cases[case_index] : NULL;
 }
 
 static int grow(struct stat_csv_case *k)
 {
 	int cap = k->cap ? 2 * k->cap : 16;
 
-	for (int m = 0; m < VALUES; m++) {
+	for (int m = 0; m < PRINTED_VALUES; m++) {
 		double *v = realloc(k->v[m], (size_t)cap * sizeof(*v));
 
 		if (!v)
@@ -68,7 +57,7 @@ static int grow(struct stat_csv_case *k)
 
 static void keep_sample(struct stat_csv *c, const struct sample *s)
 {
-	struct stat_csv_case *k = slot(c, s->params);
+	struct stat_csv_case *k = slot(c, s->case_index);
 	struct derived d;
 
 	/* Out of memory: the case's lines lack this sample; samples.jsonl has it. */
@@ -87,6 +76,23 @@ static void keep_sample(struct stat_csv *c, const struct sample *s)
 	k->n++;
 }
 
+int stat_csv_seed(struct stat_csv *c, const struct case_prior *priors)
+{
+	for (int i = 0; i < c->ncases; i++) {
+		struct stat_csv_case *k = &c->cases[i];
+
+		for (int j = 0; j < priors[i].n; j++, k->n++) {
+			if (k->n == k->cap && grow(k) < 0)
+				return -1;
+			for (int m = 0; m < METRICS + c->events->count; m++)
+				k->v[m][k->n] = priors[i].printed[m][j];
+		}
+		for (int e = 0; e < c->events->count; e++)
+			k->running[e] += priors[i].printed_running[e];
+	}
+	return 0;
+}
+
 /* The median of the values read, NAN when none was; *read counts them. */
 static double median_of_read(const double *v, int n, int *read)
 {
@@ -103,15 +109,17 @@ static double median_of_read(const double *v, int n, int *read)
 	return m;
 }
 
-static void print_line(struct stat_csv *c, const struct stat_csv_case *k, int m, const char *unit, const char *name,
-		       double running)
+static void print_line(struct stat_csv *c, const char *label, const struct stat_csv_case *k, int m,
+		       const char *unit, const char *name, double running)
 {
 	int read;
 	double v = median_of_read(k->v[m], k->n, &read);
 	const char *s = c->sep;
 
-	fprintf(c->out, "%s%s", k->label, s);
-	if (isnan(v))
+	fprintf(c->out, "%s%s", label, s);
+	if (!k->n)
+		fprintf(c->out, "<not counted>");
+	else if (isnan(v))
 		fprintf(c->out, "<not supported>");
 	else
 		fprintf(c->out, v == floor(v) && fabs(v) < 1e15 ? "%.0f" : "%.3f", v);
@@ -123,15 +131,19 @@ static void print_line(struct stat_csv *c, const struct stat_csv_case *k, int m,
 
 static void print_case(struct stat_csv *c, const struct case_summary *sum)
 {
-	struct stat_csv_case *k = slot(c, &sum->params);
+	struct stat_csv_case *k = slot(c, sum->case_index);
+	char params[200], label[300]; /* room for the sweep's name (64) */
 
-	if (!k || !k->n)
+	/* Not done: lines of part of its samples would pass for the case's. */
+	if (!k || sum->interrupted)
 		return;
+	case_label(&sum->params, params, sizeof(params));
+	snprintf(label, sizeof(label), "%s: %s", sum->params.sweep_name, params);
 	for (int m = 0; m < METRICS; m++)
 		if (m != METRIC_IPIS_PER_REMOTE_CPU || sum->params.cpus > 1) /* no remote CPU: nothing to count */
-			print_line(c, k, m, metric_unit[m], sample_metrics[m].name, NAN);
+			print_line(c, label, k, m, metric_unit[m], sample_metrics[m].name, NAN);
 	for (int e = 0; e < c->events->count; e++)
-		print_line(c, k, METRICS + e, "", c->events->list[e], k->running[e]);
+		print_line(c, label, k, METRICS + e, "", c->events->list[e], k->running[e]);
 	fflush(c->out);
 }
 
@@ -167,7 +179,7 @@ struct sample_sink stat_csv_sink(struct stat_csv *c)
 void stat_csv_free(struct stat_csv *c)
 {
 	for (int i = 0; i < c->ncases; i++)
-		for (int m = 0; m < VALUES; m++)
+		for (int m = 0; m < PRINTED_VALUES; m++)
 			free(c->cases[i].v[m]);
 	free(c->cases);
 }

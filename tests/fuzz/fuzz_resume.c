@@ -27,6 +27,7 @@ static int cases_of_a_sweep(struct case_params *cases)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct case_params cases[CASES];
+	static struct run_settings run;
 	static int n;
 	struct case_prior priors[CASES];
 	const uint8_t *nul = memchr(data, 0, size);
@@ -34,12 +35,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FILE *samples, *case_file = NULL;
 	char why[512];
 
-	if (!n)
+	if (!n) {
 		n = cases_of_a_sweep(cases);
+		run_settings_defaults(&run); /* the default events, for what -x prints */
+	}
 	samples = fmemopen((void *)data, samples_size, "r");
 	if (nul && size > samples_size + 1)
 		case_file = fmemopen((void *)(nul + 1), size - samples_size - 1, "r");
-	if (samples && resume_read(samples, case_file, "fuzz", cases, n, priors, why, sizeof(why)) == 0)
+	if (samples && resume_read(samples, case_file, "fuzz", cases, n, &run.events, priors, why, sizeof(why)) == 0)
 		resume_priors_free(priors, n);
 	if (samples)
 		fclose(samples);

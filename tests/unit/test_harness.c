@@ -1,6 +1,7 @@
 /* Unit tests for lib/measure/harness.c through a fake sink: the harness hands
  * over every measured sample and no warm-up, in iteration order, each case's
- * summary once at its end, and a skipped case as a summary with why. A small
+ * summary once at its end, each tagged with its case's index in the run, and
+ * a skipped case as a summary with why. A small
  * real case runs (munmap of 2 MiB of anonymous memory at 1 CPU). */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -22,6 +23,7 @@ struct fake_sink {
 	int samples, failed, cases;
 	int iteration[MAX_SEEN];
 	const struct case_params *sample_case[MAX_SEEN];
+	int sample_index[MAX_SEEN], summary_index[MAX_SEEN];
 	int summary_samples[MAX_SEEN];
 	bool summary_skipped_or_failed[MAX_SEEN];
 	char summary_why[MAX_SEEN][512];
@@ -33,6 +35,7 @@ static void fake_sample(void *ctx, const struct sample *s)
 
 	assert_true(f->samples < MAX_SEEN);
 	f->sample_case[f->samples] = s->params;
+	f->sample_index[f->samples] = s->case_index;
 	f->iteration[f->samples++] = s->iteration;
 }
 
@@ -48,6 +51,7 @@ static void fake_case_done(void *ctx, const struct case_summary *sum)
 	struct fake_sink *f = ctx;
 
 	assert_true(f->cases < MAX_SEEN);
+	f->summary_index[f->cases] = sum->case_index;
 	f->summary_samples[f->cases] = sum->samples;
 	f->summary_skipped_or_failed[f->cases] = sum->skipped || sum->failed;
 	snprintf(f->summary_why[f->cases++], sizeof(f->summary_why[0]), "%s", sum->why);
@@ -119,6 +123,24 @@ static void test_samples_and_summary(void **state)
 	assert_string_equal(sums[0].stop_reason, "iterations");
 }
 
+/* Two cases: each sample and summary carries its case's index, which a sink keys on. */
+static void test_case_index(void **state)
+{
+	struct case_params cases[2];
+	struct case_summary sums[2];
+	struct fake_sink f = { 0 };
+
+	(void)state;
+	assert_int_equal(small_cases(cases, 2, "anon", "2M,4M"), 2);
+	assert_int_equal(run_with_fake(cases, 2, &f, sums), 0);
+	assert_int_equal(f.samples, 6);
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(f.sample_index[i], f.sample_case[i] - cases);
+	assert_int_equal(f.cases, 2);
+	assert_int_equal(f.summary_index[0], 0);
+	assert_int_equal(f.summary_index[1], 1);
+}
+
 /* A case the machine cannot run (hugetlb without reserved huge pages) is skipped, and
  * the run goes on: no sample, its summary says why. */
 static void test_skipped_case(void **state)
@@ -144,6 +166,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_samples_and_summary),
+		cmocka_unit_test(test_case_index),
 		cmocka_unit_test(test_skipped_case),
 	};
 

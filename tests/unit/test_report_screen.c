@@ -2,7 +2,9 @@
  * says <not supported> for a counter it could not read, with the reason under
  * the table, as perf does; -x (lib/measure/stat_csv.c) prints a line per case
  * and metric, the median of the measured samples, <not supported> for an event
- * that never opened, and the share of time a multiplexed event ran. */
+ * that never opened, and the share of time a multiplexed event ran; each case
+ * by its index, a resumed one with the samples kept before, <not counted> for
+ * one that took none, nothing for an interrupted one. */
 #define _GNU_SOURCE
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,11 +104,62 @@ static void test_csv_lines(void **state)
 	free(text);
 }
 
+static void sample_of(struct sample_sink sink, int case_index, uint64_t wall_ns)
+{
+	static int cpu_ids[1];
+	struct sample s = { .params = &cases[0], .case_index = case_index, .cpu_ids = cpu_ids, .wall_ns = wall_ns,
+			    .model_flushes = -1 };
+
+	sink.sample(sink.ctx, &s);
+}
+
+/* Three cases of the same params: resumed (2 kept samples, 1 new), skipped, interrupted. */
+static void test_csv_cases(void **state)
+{
+	struct event_set events = { .count = 0 };
+	struct sample_sink next = { .sample = null_sample, .failed_sample = null_failed, .case_done = null_case };
+	struct case_summary sums[3] = { { .params = cases[0], .case_index = 0 },
+					{ .params = cases[0], .case_index = 1, .skipped = true },
+					{ .params = cases[0], .case_index = 2, .interrupted = true } };
+	struct case_prior priors[3] = { { .n = 2 } };
+	double kept[METRICS][2];
+	struct stat_csv csv;
+	struct sample_sink sink;
+	char *text;
+	size_t len;
+	FILE *out = open_memstream(&text, &len);
+
+	(void)state;
+	for (int m = 0; m < METRICS; m++) {
+		kept[m][0] = kept[m][1] = NAN;
+		priors[0].printed[m] = kept[m];
+	}
+	kept[METRIC_WALL_NS][0] = 10;
+	kept[METRIC_WALL_NS][1] = 30;
+	assert_int_equal(stat_csv_init(&csv, out, ",", &events, true, next, 3), 0);
+	assert_int_equal(stat_csv_seed(&csv, priors), 0);
+	sink = stat_csv_sink(&csv);
+	sample_of(sink, 0, 20);
+	sample_of(sink, 2, 99);
+	for (int i = 0; i < 3; i++)
+		sink.case_done(sink.ctx, &sums[i]);
+	fclose(out);
+	assert_int_equal(strncmp(text, "sweep: munmap", 13), 0);
+	assert_non_null(strstr(text, ",20,ns,wall_ns,3,\n"));
+	assert_non_null(strstr(text, ",<not supported>,flushes,flushes,0,\n"));
+	assert_non_null(strstr(text, ",<not counted>,ns,wall_ns,0,\n"));
+	assert_non_null(strstr(text, ",<not counted>,flushes,flushes,0,\n"));
+	assert_null(strstr(text, ",99,"));
+	stat_csv_free(&csv);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_table_not_supported, setup_case),
 		cmocka_unit_test_setup(test_csv_lines, setup_case),
+		cmocka_unit_test_setup(test_csv_cases, setup_case),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
