@@ -277,6 +277,7 @@ int analysis_compute(const struct result_set *rs, struct analysis *a, char *why,
 	a->rows = calloc((size_t)rs->ncases + 1, sizeof(*a->rows));
 	if (!a->prices || !a->fits || !a->rows) {
 		snprintf(why, len, "out of memory");
+		analysis_free(a);
 		return -1;
 	}
 	for (int i = 0; i < rs->ncases; i++) {
@@ -287,11 +288,13 @@ int analysis_compute(const struct result_set *rs, struct analysis *a, char *why,
 	}
 	if (fit_doses(rs, a) < 0) {
 		snprintf(why, len, "out of memory");
+		analysis_free(a);
 		return -1;
 	}
 	if (!a->nprices && !a->nfits) {
 		snprintf(why, len, "%s has no flush price: run a dose-response (--dirty-tables 0,50%%,100%% on shmem) or "
 			 "the flush_cost calibration (--op flush_cost --size 8K) at the same --cpus", rs->dir);
+		analysis_free(a);
 		return -1;
 	}
 	for (int i = 0; i < rs->ncases; i++) {

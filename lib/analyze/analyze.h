@@ -50,8 +50,8 @@ struct analysis {
 	struct analysis_row *rows;
 };
 
-/* -1 with why when the run has neither a calibration nor a dose-response;
- * analysis_free either way. */
+/* -1 with why when the run has neither a calibration nor a dose-response (a
+ * is then freed already; analysis_free on it again is harmless). */
 int analysis_compute(const struct result_set *rs, struct analysis *a, char *why, size_t len);
 void analysis_free(struct analysis *a);
 /* Is c one of the dose cases of f (or of the fit c's fields would make, when f->first is c)? */
