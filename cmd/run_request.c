@@ -201,6 +201,31 @@ void run_request_sweeps(struct run_request *req, int max_cpus)
 				die_bad_input("%s: %s", req->sweeps[s].dir_origin, why);
 }
 
+/* A sweep's case listed twice (--size 64M,64M; cpus = 1,all on one CPU) is
+ * measured once: twins would share one identity in resume, compare and analyze. */
+static int drop_repeats(struct case_params *cases, int n)
+{
+	char (*labels)[200] = calloc((size_t)n + 1, sizeof(*labels));
+	int kept = 0;
+
+	if (!labels)
+		die_system("out of memory");
+	for (int i = 0; i < n; i++) {
+		bool repeat = false;
+
+		case_label(&cases[i], labels[kept], sizeof(labels[0]));
+		for (int j = 0; j < kept && !repeat; j++)
+			repeat = strcmp(labels[j], labels[kept]) == 0;
+		if (repeat)
+			fprintf(stderr, "tlbbench: %s: %s is listed twice: measured once\n", cases[i].sweep_name,
+				labels[kept]);
+		else
+			cases[kept++] = cases[i];
+	}
+	free(labels);
+	return kept;
+}
+
 int run_request_cases(const struct run_request *req, const struct topo *topo, struct case_params *cases)
 {
 	hwloc_obj_t *pus = calloc(PLACEMENT_MAX_PUS, sizeof(*pus));
@@ -214,7 +239,7 @@ int run_request_cases(const struct run_request *req, const struct topo *topo, st
 
 		if (got < 0)
 			die_bad_input("more than %d cases: split the sweep", MAX_CASES);
-		n += got;
+		n += drop_repeats(cases + n, got);
 	}
 	for (int i = 0; i < n; i++)
 		if (placement_pick(topo, cases[i].placement, cases[i].cpus, pus, why, sizeof(why)) < 0)

@@ -81,15 +81,25 @@ static int placement_item(const char *item, int i, void *ctx, char *why, size_t 
 	return placement_parse(item, &((struct placement *)ctx)[i], why, len);
 }
 
-/* One event more; twice would be two columns of one name in samples.csv. */
+/* One event more; twice, in any spelling of it (task-clock, perf::task-clock),
+ * would be two columns of one name in samples.csv and one key in samples.jsonl. */
 static int event_add(struct event_set *e, const char *name, char *why, size_t len)
 {
-	for (int j = 0; j < e->count; j++)
-		if (strcmp(e->names[j], name) == 0) {
+	char key[PMU_NAME_LEN], other[PMU_NAME_LEN];
+
+	pmu_event_key(name, key, sizeof(key));
+	for (int j = 0; j < e->count; j++) {
+		pmu_event_key(e->names[j], other, sizeof(other));
+		if (strcmp(key, other) != 0)
+			continue;
+		if (strcmp(name, e->names[j]) == 0)
 			snprintf(why, len, "events: %s is in the list twice%s", name,
 				 e->has_default ? " ('default' is in it, and holds the default set)" : "");
-			return -1;
-		}
+		else
+			snprintf(why, len, "events: %s and %s are one event (both %s in the results)", e->names[j], name,
+				 key);
+		return -1;
+	}
 	if (e->count == PMU_MAX_EVENTS) {
 		snprintf(why, len, "events: more than %d events", PMU_MAX_EVENTS);
 		return -1;

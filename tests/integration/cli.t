@@ -48,6 +48,12 @@ like($out, qr/^no_such_event_xyz\n\s+thread\s+<not supported> \(libpfm4 cannot e
 my ($st, $err);
 ($st, $out, $err) = run_cmd($TLBBENCH, qw(events --events), '');
 is($st, 2, 'events: an empty list is bad input');
+# A case listed twice in a sweep is one case: twins would share one identity in resume and compare.
+($st, $out, $err) = run_cmd($TLBBENCH, qw(run --dry-run --size 64M,64M --backing anon,shmem));
+is($st, 0, 'run --size 64M,64M: exit 0');
+like($out, qr/^2 cases;/m, 'run --size 64M,64M --backing anon,shmem: 2 cases, not 4');
+like($err, qr/^tlbbench: sweep: munmap anon dirty 64 MiB cpus=1 .* is listed twice: measured once$/m, 'and says so');
+
 # -e as perf takes it: lists add up, 'default' stands for the default set where it is.
 ($st, $out) = run_cmd($TLBBENCH, qw(events -e task-clock -e page-faults));
 is(join(' ', $out =~ /^(\S+)$/mg), 'task-clock page-faults', 'events -e a -e b: both, in order');
@@ -55,6 +61,7 @@ is(join(' ', $out =~ /^(\S+)$/mg), 'task-clock page-faults', 'events -e a -e b: 
 like($out, qr/events: cycles .* cpu-migrations cpu-clock$/m, "run -e default -e cpu-clock: the default set, then cpu-clock");
 for my $bad (['default,cycles', qr/cycles is in the list twice \('default' is in it/],
 	     ['task-clock,task-clock', qr/task-clock is in the list twice$/m],
+	     ['task-clock,perf::task-clock', qr/task-clock and perf::task-clock are one event \(both task_clock in the results\)/],
 	     ['{cycles,instructions}', qr/'\{cycles': perf's event groups \(\{a,b\}\) are not taken/]) {
 	for my $cmd ([qw(events -e)], [qw(run --dry-run -e)]) {
 		($st, $out, $err) = run_cmd($TLBBENCH, @$cmd, $bad->[0]);
