@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "gnuplot.h"
 #include "options.h"
 #include "plot.h"
 #include "results.h"
@@ -17,21 +18,23 @@ static const struct cmd_spec plot_spec = {
 int cmd_plot(int argc, char **argv)
 {
 	struct result_set sets[2];
-	char why[1024];
-	int first = options_parse(&plot_spec, argc, argv, options_none, NULL), n = argc - first, status = 0;
+	char why[4096], one[1024];
+	bool failed = false;
+	int first = options_parse(&plot_spec, argc, argv, options_none, NULL), n = argc - first;
 
 	for (int i = 0; i < n; i++)
 		if (results_load(argv[first + i], &sets[i], why, sizeof(why)) < 0)
 			die_bad_input("%s", why);
-	for (int i = 0; i < n && !status; i++)
-		if (plot_run(&sets[i], why, sizeof(why)) < 0)
-			status = 1;
-	if (!status && n == 2 && (plot_compare(&sets[0], &sets[1], why, sizeof(why)) < 0 ||
-				  plot_ab_counts(&sets[0], &sets[1], why, sizeof(why)) < 0))
-		status = 1;
-	if (status)
+	/* Each plot is drawn whatever the others did; every failure is said at the end. */
+	for (int i = 0; i < n; i++)
+		drawn(plot_run(&sets[i], one, sizeof(one)), one, &failed, why, sizeof(why));
+	if (n == 2) {
+		drawn(plot_compare(&sets[0], &sets[1], one, sizeof(one)), one, &failed, why, sizeof(why));
+		drawn(plot_ab_counts(&sets[0], &sets[1], one, sizeof(one)), one, &failed, why, sizeof(why));
+	}
+	if (failed)
 		fprintf(stderr, "tlbbench: %s\n", why);
 	for (int i = 0; i < n; i++)
 		results_free(&sets[i]);
-	return status;
+	return failed;
 }

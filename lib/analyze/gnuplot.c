@@ -28,6 +28,16 @@ void bounded(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
+void drawn(int rc, const char *one_why, bool *failed, char *why, size_t len)
+{
+	size_t used = *failed ? strlen(why) : 0;
+
+	if (rc >= 0)
+		return;
+	snprintf(why + used, len - used, "%s%s", used ? "; " : "", one_why);
+	*failed = true;
+}
+
 void var(struct gnuplot_vars *v, const char *name, const char *value)
 {
 	if (v->count < MAX_VARS)

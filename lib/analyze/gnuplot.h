@@ -3,6 +3,7 @@
 #ifndef TLBBENCH_GNUPLOT_H
 #define TLBBENCH_GNUPLOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -18,6 +19,9 @@ struct gnuplot_vars {
 /* snprintf for strings bounded by the result directory's path: paths fit in
  * PATH_MAX; a message that does not fit is cut, never overrun. */
 void bounded(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A drawing's result into a run of them: each is drawn whatever the others
+ * did; why gathers every failure ("a; b"), and *failed says there was one. */
+void drawn(int rc, const char *one_why, bool *failed, char *why, size_t len);
 /* name='value' for gnuplot -e. */
 void var(struct gnuplot_vars *v, const char *name, const char *value);
 /* Median and bootstrap CI of a metric, as three data columns ("NaN" when unread). */

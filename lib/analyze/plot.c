@@ -208,34 +208,35 @@ static void subtitle(const struct result_set *rs, char *buf, size_t len)
 			*p = ' '; /* the value goes inside gnuplot quotes */
 }
 
-/* time.png and flushes.png of one result directory. */
+/* time.png and flushes.png of one result directory, and its analysis plots:
+ * each drawn whatever the others did. */
 int plot_run(const struct result_set *rs, char *why, size_t len)
 {
 	struct gnuplot_vars *v = calloc(1, sizeof(*v));
-	char dir[PATH_MAX], path[PATH_MAX + 32], text[1400];
-	int ret = -1, series;
+	char dir[PATH_MAX], path[PATH_MAX + 32], text[1400], one[1024];
+	bool failed = false;
+	int series;
 
 	bounded(dir, sizeof(dir), "%s/plots", rs->dir);
 	bounded(path, sizeof(path), "%s/cases.dat", dir);
 	series = v && make_dir(dir, why, len) == 0 ? write_cases(rs, path, v, why, len) : -1;
-	if (series < 0)
-		goto out;
+	if (series < 0) {
+		free(v);
+		return -1;
+	}
 	subtitle(rs, text, sizeof(text));
 	if (!series) {
 		printf("(no time.png or flushes.png: every case is a dose of a dose-response; see dose.png)\n");
 	} else {
 		var(v, "datafile", path);
 		var(v, "subtitle", text);
-		if (gnuplot_draw(v, "time.gp", dir, "time", why, len) < 0)
-			goto out;
+		drawn(gnuplot_draw(v, "time.gp", dir, "time", one, sizeof(one)), one, &failed, why, len);
 		v->count--; /* outbase again, for the next plot */
-		if (gnuplot_draw(v, "flushes.gp", dir, "flushes", why, len) < 0)
-			goto out;
+		drawn(gnuplot_draw(v, "flushes.gp", dir, "flushes", one, sizeof(one)), one, &failed, why, len);
 	}
-	ret = plot_analysis(rs, text, dir, why, len);
-out:
 	free(v);
-	return ret;
+	drawn(plot_analysis(rs, text, dir, one, sizeof(one)), one, &failed, why, len);
+	return failed ? -1 : 0;
 }
 
 /* The end of a plot of NEW against BASE: the subtitle naming both, the case

@@ -166,12 +166,15 @@ static int plot_dose(const struct result_set *rs, const struct analysis *a, cons
 int plot_analysis(const struct result_set *rs, const char *subtitle_text, const char *dir, char *why, size_t len)
 {
 	struct analysis a;
-	int ret = 0;
+	char one[1024];
+	bool failed = false;
 
-	if (analysis_compute(rs, &a, why, len) < 0)
-		printf("(no share.png or dose.png: %s)\n", why);
-	else
-		ret = plot_share(&a, subtitle_text, dir, why, len) < 0 || plot_dose(rs, &a, subtitle_text, dir, why, len) < 0;
+	if (analysis_compute(rs, &a, one, sizeof(one)) < 0) {
+		printf("(no share.png or dose.png: %s)\n", one);
+		return 0;
+	}
+	drawn(plot_share(&a, subtitle_text, dir, one, sizeof(one)), one, &failed, why, len);
+	drawn(plot_dose(rs, &a, subtitle_text, dir, one, sizeof(one)), one, &failed, why, len);
 	analysis_free(&a);
-	return ret ? -1 : 0;
+	return failed ? -1 : 0;
 }

@@ -91,6 +91,32 @@ is($col[1] + 0, median_of(map { $_->{flushes_per_gib} } @pair), 'ab-counts.dat: 
 is($col[4] + 0, median_of(map { $_->{flushes_per_gib} } @pair2), 'ab-counts.dat: the new median of flushes per GiB');
 is(scalar @rows, 3, 'ab-counts.dat: one row per case both runs have (dirty, clean, flush_cost)');
 
+# A plot that cannot be drawn stops none of the others, and each failure is said.
+{
+	my $scripts = File::Temp->newdir;
+	my $top = "$FindBin::Bin/../..";
+	for my $gp (glob("$top/plots/*.gp")) {
+		my $name = $gp =~ s{.*/}{}r;
+		my $text = $name eq 'time.gp' || $name eq 'compare.gp' ? "plot no_such_function(x)\n" : slurp($gp);
+		open(my $fh, '>', "$scripts/$name") or die;
+		print $fh $text;
+		close($fh);
+	}
+	local $ENV{TLBBENCH_PLOT_DIR} = "$scripts";
+	unlink(glob("$dir/plots/*.png"), glob("$dir2/plots/*.png"));
+	($status, $out, $err) = run_cmd($TLBBENCH, 'plot', $dir, $dir2);
+	is($status, 1, 'plot with a broken time.gp and compare.gp: exit 1');
+	ok(-s "$dir/plots/$_.png" && -s "$dir2/plots/$_.png", "$_.png still drawn for both runs") for qw(flushes share);
+	ok(-s "$dir2/plots/ab-counts.png", 'ab-counts.png still drawn');
+	like($err, qr/^tlbbench: .*time\.gp failed.*; .*time\.gp failed.*; .*compare\.gp failed/m, 'every failure said, in order');
+	my $report = File::Temp->newdir;
+	($status, $out, $err) = run_cmd($TLBBENCH, 'report', $dir, $dir2, '-o', "$report/r.md");
+	is($status, 1, 'report with a plot not drawn: exit 1');
+	my $md = slurp("$report/r.md");
+	like($md, qr/^Not drawn: .*time\.gp failed/m, 'report: says which plot was not drawn');
+	like($md, qr/\(r-plots\/new-flushes\.png\)/, 'report: links the plots that were drawn');
+}
+
 ($status, $out, $err) = run_cmd($TLBBENCH, 'analyze', "$dir/nowhere");
 is($status, 2, 'analyze of a missing directory: exit 2');
 done_testing();
