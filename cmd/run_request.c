@@ -116,10 +116,13 @@ static void on_run_option(void *ctx, int opt, const char *arg)
 	struct run_request *req = ctx;
 	const char *name = run_options[opt].name;
 
+	req->noptions++;
 	if (strcmp(name, "config") == 0)
 		find_config(req, arg);
 	else if (strcmp(name, "events") == 0 || strcmp(name, "event") == 0)
 		add_events(req, arg);
+	else if (strcmp(name, "field-separator") == 0 && !arg[0])
+		die_bad_input("-x: an empty separator: the fields would run together");
 	else if (strcmp(name, "field-separator") == 0)
 		req->field_separator = arg;
 	else if (strcmp(name, "set") == 0)
@@ -138,8 +141,9 @@ static void parse_run_args(struct run_request *req, int argc, char **argv)
 {
 	req->events_override = -1;
 	req->events[0] = '\0';
+	req->noptions = 0;
 	options_parse(&run_spec, argc, argv, on_run_option, req);
-	if (req->resume_dir && argc != 3)
+	if (req->resume_dir && req->noptions != 1)
 		die_bad_input("--resume DIR takes no other option: the sweep is the one in DIR/meta.json");
 }
 

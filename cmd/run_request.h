@@ -34,6 +34,7 @@ struct run_request {
 	int resumed_argc;
 	char resumed_dir[PATH_MAX];
 	bool dry_run;
+	int noptions; /* options given: --resume takes no other */
 	struct override overrides[MAX_OVERRIDES];
 	int noverrides;
 	struct sweep sweeps[CONFIG_MAX_SWEEPS];

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "report_md.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -228,14 +229,15 @@ static const struct {
 	{ "ab-counts.png", "flushes and IPIs per GiB of every case, base beside new" },
 };
 
-/* A link destination with a space or a parenthesis breaks Markdown's ![..](..): percent-encoded. */
+/* A link destination is a URL: a space, a parenthesis, '#' or '?' would cut
+ * Markdown's ![..](..), so all but the unreserved characters and '/' are percent-encoded. */
 static void print_link(FILE *out, const char *link)
 {
 	for (const char *c = link; *c; c++)
-		if (strchr(" ()<>%", *c) || (unsigned char)*c < 0x20)
-			fprintf(out, "%%%02X", (unsigned char)*c);
-		else
+		if (isalnum((unsigned char)*c) || strchr("/._~-", *c))
 			fputc(*c, out);
+		else
+			fprintf(out, "%%%02X", (unsigned char)*c);
 }
 
 void report_md_plot(FILE *out, const char *side, const char *name, const char *link)

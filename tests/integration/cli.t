@@ -48,6 +48,12 @@ like($out, qr/^no_such_event_xyz\n\s+thread\s+<not supported> \(libpfm4 cannot e
 my ($st, $err);
 ($st, $out, $err) = run_cmd($TLBBENCH, qw(events --events), '');
 is($st, 2, 'events: an empty list is bad input');
+# --resume=DIR is --resume DIR: one option, not "no other option".
+my $not_a_run = File::Temp->newdir;
+($st, $out, $err) = run_cmd($TLBBENCH, 'run', "--resume=$not_a_run");
+is($st, 2, 'run --resume=DIR of no run: exit 2');
+like($err, qr/^tlbbench: cannot resume/, 'run --resume=DIR: taken as --resume DIR');
+
 # A case listed twice in a sweep is one case: twins would share one identity in resume and compare.
 ($st, $out, $err) = run_cmd($TLBBENCH, qw(run --dry-run --size 64M,64M --backing anon,shmem));
 is($st, 0, 'run --size 64M,64M: exit 0');

@@ -11,6 +11,7 @@ my $cpus = cpu_count();
 my $not_a_dir = File::Temp->new;
 my @cases = (
 	[ 'unknown command', [qw(frobnicate)], qr/unknown command 'frobnicate'/ ],
+	[ 'an empty -x separator', ['run', '-x', ''], qr/^tlbbench: -x: an empty separator/ ],
 	[ 'a config that is a directory', [qw(run -c /tmp)], qr/^tlbbench: -c \/tmp: a directory, not a file$/ ],
 	[ 'unknown op', [qw(run --op munmapp)], qr/unknown op 'munmapp'/ ],
 	[ 'unknown backing', [qw(run --backing tmpfs)], qr/unknown backing 'tmpfs'/ ],

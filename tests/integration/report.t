@@ -119,15 +119,15 @@ for my $bad ([ '', qr/^tlbbench: -o: no file name$/m ], [ $out_dir, qr/-o \Q$out
 	like($err, $bad->[1], "-o '$bad->[0]': says why");
 }
 
-# A name with a space: the links are percent-encoded, and resolve once decoded.
+# A name with a space, # and ?: the links are percent-encoded, and resolve once decoded.
 # A PNG an earlier report left in its plots directory is gone.
-mkdir("$out_dir/my report-plots");
-open(my $stale, '>', "$out_dir/my report-plots/base-old.png") or die;
+mkdir("$out_dir/my report#1?-plots");
+open(my $stale, '>', "$out_dir/my report#1?-plots/base-old.png") or die;
 close($stale);
-($status, $out, $err) = run_cmd($TLBBENCH, 'report', $base, $same, '-o', "$out_dir/my report.md");
-is($status, 0, 'a report named with a space: exit 0') or diag($out, $err);
-@links = slurp("$out_dir/my report.md") =~ /^!\[[^\]]*\]\(([^)]+)\)$/mg;
-ok(@links >= 3 && !grep({ / / } @links), 'its links have no space') or diag(join("\n", @links));
+($status, $out, $err) = run_cmd($TLBBENCH, 'report', $base, $same, '-o', "$out_dir/my report#1?.md");
+is($status, 0, 'a report named with a space, # and ?: exit 0') or diag($out, $err);
+@links = slurp("$out_dir/my report#1?.md") =~ /^!\[[^\]]*\]\(([^)]+)\)$/mg;
+ok(@links >= 3 && !grep({ /[ #?]/ } @links), 'its links have no space, # or ?') or diag(join("\n", @links));
 ok(-s "$out_dir/" . s/%([0-9A-F]{2})/chr(hex($1))/ger, "$_ resolves") for @links;
-ok(!-e "$out_dir/my report-plots/base-old.png", 'an earlier PNG in its plots directory is removed');
+ok(!-e "$out_dir/my report#1?-plots/base-old.png", 'an earlier PNG in its plots directory is removed');
 done_testing();
