@@ -40,7 +40,9 @@ config=${1:-}
 # (installed or not). The guest gets the file found (initramfs.sh copies it).
 data=${TLBBENCH_DATA_DIR:-$top}
 if [ ! -f "$config" ]; then
-	if [[ "$config" == /* ]]; then
+	if [ -d "$config" ]; then
+		echo "ab.sh: config '$config': a directory, not a file" >&2; exit 2
+	elif [[ "$config" == /* ]]; then
 		echo "ab.sh: no config '$config': no such file" >&2; exit 2
 	elif [ -f "$data/configs/$config" ]; then config=$data/configs/$config
 	elif [ -f "$data/$config" ]; then config=$data/$config

@@ -91,6 +91,9 @@ for my $tool (qw(ab.sh race.sh)) {
 	is($status, 2, 'installed ab.sh no-such.ini: exit 2');
 	is($err, "ab.sh: no config 'no-such.ini': no such file, here or in $data/configs\n", 'one line: where it looked');
 	ok(!-e $log && !-e 'out2', 'before building or running anything');
+	($status, undef, $err) = run_cmd("$data/kernel/ab.sh", '-o', 'out2', $data);
+	is($status, 2, 'installed ab.sh DIRECTORY: exit 2');
+	is($err, "ab.sh: config '$data': a directory, not a file\n", 'one line: a directory');
 	chdir $cwd or die;
 }
 
