@@ -34,15 +34,14 @@ static const struct cmd_spec events_spec = {
 /* -e a -e b: both lists, as run and perf take them. */
 static void on_events_option(void *ctx, int opt, const char *arg)
 {
-	char *list = ctx;
-	size_t used = strlen(list);
+	char why[128];
 
 	(void)opt;
+	/* Here an empty list would mean the default set. */
 	if (!arg[0])
 		die_bad_input("-e/--events: no value");
-	if (used + strlen(arg) + 2 > EVENTS_LIST_LEN)
-		die_bad_input("-e/--events: the lists add up to more than %d characters", EVENTS_LIST_LEN - 2);
-	snprintf(list + used, EVENTS_LIST_LEN - used, "%s%s", used ? "," : "", arg);
+	if (event_list_append(ctx, EVENTS_LIST_LEN, arg, why, sizeof(why)) < 0)
+		die_bad_input("%s", why);
 }
 
 int cmd_events(int argc, char **argv)

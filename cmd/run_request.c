@@ -85,19 +85,19 @@ static void parse_set(struct run_request *req, char *arg)
 	add_override(req, true, arg, eq + 1);
 }
 
-/* -e a -e b counts a and b, as perf does: one events setting, in the place of the first. */
+/* The lists of -e and --events as one events setting, in the place of the first. */
 static void add_events(struct run_request *req, const char *list)
 {
-	size_t used = strlen(req->events);
+	char why[128];
 
-	if (used + strlen(list) + 2 > sizeof(req->events))
-		die_bad_input("-e/--events: the lists add up to more than %zu characters", sizeof(req->events) - 2);
-	snprintf(req->events + used, sizeof(req->events) - used, "%s%s", used ? "," : "", list);
+	if (event_list_append(req->events, sizeof(req->events), list, why, sizeof(why)) < 0)
+		die_bad_input("%s", why);
 	if (req->events_override < 0) {
 		req->events_override = req->noverrides;
 		add_override(req, false, "events", req->events);
 	}
-	snprintf(req->overrides[req->events_override].origin, sizeof(req->overrides[0].origin), "--events %s",
+	/* The origin is for messages: a long list is cut there (origin holds 160). */
+	snprintf(req->overrides[req->events_override].origin, sizeof(req->overrides[0].origin), "--events %.150s",
 		 req->events);
 }
 

@@ -84,6 +84,9 @@ int run_setting_set(struct run_settings *r, const char *key, const char *value, 
 /* "default" or a comma list of event strings libpfm4 understands. */
 void event_set_defaults(struct event_set *e);
 int event_set_parse(struct event_set *e, const char *value, char *why, size_t len);
+/* -e a -e b counts a and b, as perf does: more appended to the list (of size
+ * bytes) after a comma; -1 with why when the lists add up past it. */
+int event_list_append(char *list, size_t size, const char *more, char *why, size_t len);
 
 /* Remember where key was set ("file:line", "--size 1G") for later messages. */
 void sweep_note_origin(struct sweep *s, const char *key, const char *origin);

@@ -327,6 +327,18 @@ int event_set_parse(struct event_set *e, const char *value, char *why, size_t le
 	return 0;
 }
 
+int event_list_append(char *list, size_t size, const char *more, char *why, size_t len)
+{
+	size_t used = strlen(list);
+
+	if (used + strlen(more) + 2 > size) {
+		snprintf(why, len, "-e/--events: the lists add up to more than %zu characters", size - 2);
+		return -1;
+	}
+	snprintf(list + used, size - used, "%s%s", used ? "," : "", more);
+	return 0;
+}
+
 void run_settings_defaults(struct run_settings *r)
 {
 	memset(r, 0, sizeof(*r));
