@@ -68,11 +68,11 @@ static int run_all(struct harness *h, const struct run_request *req, const struc
 
 static int print_cases(const struct run_request *req, const struct case_params *cases, int ncases)
 {
-	char label[200];
+	char name[300];
 
 	for (int i = 0; i < ncases; i++)
-		printf("%s: %s, %d+%d samples\n", cases[i].sweep_name, case_label(&cases[i], label, sizeof(label)),
-		       cases[i].warmup, cases[i].iterations);
+		printf("%s, %d+%d samples\n", case_name(&cases[i], name, sizeof(name)), cases[i].warmup,
+		       cases[i].iterations);
 	printf("order: %s\n", req->run.interleave ? "interleave" : "sequential");
 	printf("%d cases; events:", ncases);
 	for (int i = 0; i < req->run.events.count; i++)

@@ -209,24 +209,23 @@ void run_request_sweeps(struct run_request *req, int max_cpus)
  * measured once: twins would share one identity in resume, compare and analyze. */
 static int drop_repeats(struct case_params *cases, int n)
 {
-	char (*labels)[200] = calloc((size_t)n + 1, sizeof(*labels));
+	char (*names)[300] = calloc((size_t)n + 1, sizeof(*names));
 	int kept = 0;
 
-	if (!labels)
+	if (!names)
 		die_system("out of memory");
 	for (int i = 0; i < n; i++) {
 		bool repeat = false;
 
-		case_label(&cases[i], labels[kept], sizeof(labels[0]));
+		case_name(&cases[i], names[kept], sizeof(names[0]));
 		for (int j = 0; j < kept && !repeat; j++)
-			repeat = strcmp(labels[j], labels[kept]) == 0;
+			repeat = strcmp(names[j], names[kept]) == 0;
 		if (repeat)
-			fprintf(stderr, "tlbbench: %s: %s is listed twice: measured once\n", cases[i].sweep_name,
-				labels[kept]);
+			fprintf(stderr, "tlbbench: %s is listed twice: measured once\n", names[kept]);
 		else
 			cases[kept++] = cases[i];
 	}
-	free(labels);
+	free(names);
 	return kept;
 }
 

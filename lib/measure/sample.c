@@ -83,3 +83,11 @@ char *case_label(const struct case_params *p, char *buf, size_t len)
 		 remote_mode_name(p->remote), populate_name(p->populate), dose);
 	return buf;
 }
+
+char *case_name(const struct case_params *p, char *buf, size_t len)
+{
+	char label[200];
+
+	snprintf(buf, len, "%s: %s", p->sweep_name, case_label(p, label, sizeof(label)));
+	return buf;
+}

@@ -112,5 +112,7 @@ bool sample_metric_value(const struct sample *s, const struct derived *d, bool l
 /* "munmap shmem dirty 1024 MiB cpus=2 compact remote=spin populate=fault"; a size in
  * no whole MiB in KiB ("512 KiB"): sizes are whole pages. */
 char *case_label(const struct case_params *p, char *buf, size_t len);
+/* "SWEEP: label": a case as --dry-run lists it and -x names it (two sweeps may hold the same params). */
+char *case_name(const struct case_params *p, char *buf, size_t len);
 
 #endif

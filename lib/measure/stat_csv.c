@@ -132,13 +132,12 @@ static void print_line(struct stat_csv *c, const char *label, const struct stat_
 static void print_case(struct stat_csv *c, const struct case_summary *sum)
 {
 	struct stat_csv_case *k = slot(c, sum->case_index);
-	char params[200], label[300]; /* room for the sweep's name (64) */
+	char label[300]; /* room for the sweep's name (64) */
 
 	/* Not done: lines of part of its samples would pass for the case's. */
 	if (!k || sum->interrupted)
 		return;
-	case_label(&sum->params, params, sizeof(params));
-	snprintf(label, sizeof(label), "%s: %s", sum->params.sweep_name, params);
+	case_name(&sum->params, label, sizeof(label));
 	for (int m = 0; m < METRICS; m++)
 		if (m != METRIC_IPIS_PER_REMOTE_CPU || sum->params.cpus > 1) /* no remote CPU: nothing to count */
 			print_line(c, label, k, m, metric_unit[m], sample_metrics[m].name, NAN);
