@@ -4,7 +4,6 @@
 
 #include <stdio.h>
 
-#include "gnuplot.h"
 #include "options.h"
 #include "plot.h"
 #include "results.h"
@@ -18,23 +17,16 @@ static const struct cmd_spec plot_spec = {
 int cmd_plot(int argc, char **argv)
 {
 	struct result_set sets[2];
-	char why[4096], one[1024];
-	bool failed = false;
-	int first = options_parse(&plot_spec, argc, argv, options_none, NULL), n = argc - first;
+	char why[4096];
+	int first = options_parse(&plot_spec, argc, argv, options_none, NULL), n = argc - first, status;
 
 	for (int i = 0; i < n; i++)
 		if (results_load(argv[first + i], &sets[i], why, sizeof(why)) < 0)
 			die_bad_input("%s", why);
-	/* Each plot is drawn whatever the others did; every failure is said at the end. */
-	for (int i = 0; i < n; i++)
-		drawn(plot_run(&sets[i], one, sizeof(one)), one, &failed, why, sizeof(why));
-	if (n == 2) {
-		drawn(plot_compare(&sets[0], &sets[1], one, sizeof(one)), one, &failed, why, sizeof(why));
-		drawn(plot_ab_counts(&sets[0], &sets[1], one, sizeof(one)), one, &failed, why, sizeof(why));
-	}
-	if (failed)
+	status = plot_all(&sets[0], n == 2 ? &sets[1] : NULL, why, sizeof(why)) < 0;
+	if (status)
 		fprintf(stderr, "tlbbench: %s\n", why);
 	for (int i = 0; i < n; i++)
 		results_free(&sets[i]);
-	return failed;
+	return status;
 }

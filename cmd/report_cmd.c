@@ -179,7 +179,7 @@ static void clear_plots(const char *dir)
 static int write_plots(FILE *md, struct report_request *req, const struct result_set *base,
 		       const struct result_set *new)
 {
-	char why[1024] = "";
+	char why[4096] = "";
 	int failed = 0;
 
 	fprintf(md, "## Plots\n\nDrawn by `tlbbench plot BASE NEW`; PNG files in `%s/`.\n\n", req->plots_link);
@@ -188,13 +188,7 @@ static int write_plots(FILE *md, struct report_request *req, const struct result
 		return -1;
 	}
 	clear_plots(req->plots_dir);
-	if (plot_run(base, why, sizeof(why)) < 0)
-		plot_failed(md, why, &failed);
-	if (plot_run(new, why, sizeof(why)) < 0)
-		plot_failed(md, why, &failed);
-	if (plot_compare(base, new, why, sizeof(why)) < 0)
-		plot_failed(md, why, &failed);
-	if (plot_ab_counts(base, new, why, sizeof(why)) < 0)
+	if (plot_all(base, new, why, sizeof(why)) < 0)
 		plot_failed(md, why, &failed);
 	if (link_plots(md, req, "base", base, false, why, sizeof(why)) < 0 ||
 	    link_plots(md, req, "new", new, false, why, sizeof(why)) < 0 ||

@@ -347,3 +347,17 @@ int plot_ab_counts(const struct result_set *base, const struct result_set *new, 
 	free(v);
 	return ret;
 }
+
+int plot_all(const struct result_set *base, const struct result_set *new, char *why, size_t len)
+{
+	char one[1024];
+	bool failed = false;
+
+	drawn(plot_run(base, one, sizeof(one)), one, &failed, why, len);
+	if (new) {
+		drawn(plot_run(new, one, sizeof(one)), one, &failed, why, len);
+		drawn(plot_compare(base, new, one, sizeof(one)), one, &failed, why, len);
+		drawn(plot_ab_counts(base, new, one, sizeof(one)), one, &failed, why, len);
+	}
+	return failed ? -1 : 0;
+}

@@ -12,5 +12,8 @@ int plot_run(const struct result_set *rs, char *why, size_t len);
 int plot_compare(const struct result_set *base, const struct result_set *new, char *why, size_t len);
 /* ab-counts.png in NEW/plots: flushes and IPIs per GiB of every case of both, base beside new. */
 int plot_ab_counts(const struct result_set *base, const struct result_set *new, char *why, size_t len);
+/* What `tlbbench plot BASE [NEW]` draws: each run's plots, then (new not NULL)
+ * NEW against BASE; each drawn whatever the others did, -1 with every failure in why. */
+int plot_all(const struct result_set *base, const struct result_set *new, char *why, size_t len);
 
 #endif
