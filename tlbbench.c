@@ -67,16 +67,16 @@ static int cmd_list(int argc, char **argv)
 	return 0;
 }
 
-/* meta.json keeps booleans; on screen a counter source is said as perf says an event. */
-static json_t *counter_on_screen(const char *why_not)
+/* meta.json keeps a boolean and why not; on screen a counter source is said as perf says an event. */
+static void counter_on_screen(json_t *counters, const char *key)
 {
-	return why_not ? json_sprintf("<not supported> (%s)", why_not) : json_string("supported");
-}
+	char why_key[64];
+	const char *why;
 
-static void counters_on_screen(json_t *counters, const struct kstat *k)
-{
-	json_object_set_new(counters, "interrupts_tlb", counter_on_screen(kstat_interrupts_why_not(k)));
-	json_object_set_new(counters, "vmstat_nr_tlb", counter_on_screen(kstat_vmstat_why_not(k)));
+	snprintf(why_key, sizeof(why_key), "%s_why_not", key);
+	why = json_string_value(json_object_get(counters, why_key));
+	json_object_set_new(counters, key, why ? json_sprintf("<not supported> (%s)", why) : json_string("supported"));
+	json_object_del(counters, why_key);
 }
 
 static int cmd_info(int argc, char **argv)
@@ -91,7 +91,8 @@ static int cmd_info(int argc, char **argv)
 	model_probe(&model, &k);
 	info = sysinfo_collect();
 	json_object_set_new(info, "counters", counters_probe_json(&k));
-	counters_on_screen(json_object_get(info, "counters"), &k);
+	counter_on_screen(json_object_get(info, "counters"), "interrupts_tlb");
+	counter_on_screen(json_object_get(info, "counters"), "vmstat_nr_tlb");
 	json_object_set_new(info, "kernel_model", model_json(&model));
 	kstat_close(&k);
 	sysinfo_print(info, stdout);

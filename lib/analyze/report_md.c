@@ -120,6 +120,20 @@ static json_t *command_text(const struct result_set *rs)
 	return out;
 }
 
+/* A kernel counter source the run could not read, with the reason it recorded (older runs: none). */
+static void source_unsupported(FILE *f, const struct result_set *rs, const char *key, const char *what)
+{
+	char path[96];
+	const char *why;
+
+	snprintf(path, sizeof(path), "counters.%s", key);
+	if (!json_is_false(meta_at(rs, path)))
+		return;
+	snprintf(path, sizeof(path), "counters.%s_why_not", key);
+	why = json_string_value(meta_at(rs, path));
+	fprintf(f, "%s%s <not supported>%s%s%s", ftell(f) ? "; " : "", what, why ? " (" : "", why ?: "", why ? ")" : "");
+}
+
 /* The counters a run could not read, as perf says them: "cycles, instructions
  * <not supported> (ENOENT: ...)", names of one reason together; "none". */
 static json_t *unsupported_text(const struct result_set *rs)
@@ -147,10 +161,8 @@ static json_t *unsupported_text(const struct result_set *rs)
 	if (json_is_false(meta_at(rs, "counters.tlb_flush_tracepoint.supported")))
 		fprintf(f, "%stlb:tlb_flush <not supported> (%s)", ftell(f) ? "; " : "",
 			json_string_value(meta_at(rs, "counters.tlb_flush_tracepoint.why_not")) ?: "?");
-	if (json_is_false(meta_at(rs, "counters.interrupts_tlb")))
-		fprintf(f, "%s/proc/interrupts TLB <not supported>", ftell(f) ? "; " : "");
-	if (json_is_false(meta_at(rs, "counters.vmstat_nr_tlb")))
-		fprintf(f, "%s/proc/vmstat nr_tlb_* <not supported> (kernel built without CONFIG_DEBUG_TLBFLUSH)", ftell(f) ? "; " : "");
+	source_unsupported(f, rs, "interrupts_tlb", "/proc/interrupts TLB");
+	source_unsupported(f, rs, "vmstat_nr_tlb", "/proc/vmstat nr_tlb_*");
 	fclose(f);
 	/* A run older than the counters record does not say. */
 	out = !meta_at(rs, "counters") ? NULL : json_string(*text ? text : "none");

@@ -27,7 +27,11 @@ json_t *counters_json(const struct kstat *k, const struct pmu_set *g)
 	json_object_set_new(tp, "reasons", reasons);
 	json_object_set_new(o, "tlb_flush_tracepoint", tp);
 	json_object_set_new(o, "interrupts_tlb", json_boolean(k->have_interrupts));
+	if (!k->have_interrupts)
+		json_object_set_new(o, "interrupts_tlb_why_not", json_string(kstat_interrupts_why_not(k)));
 	json_object_set_new(o, "vmstat_nr_tlb", json_boolean(k->have_vmstat));
+	if (!k->have_vmstat)
+		json_object_set_new(o, "vmstat_nr_tlb_why_not", json_string(kstat_vmstat_why_not(k)));
 	for (int i = 0; i < g->count; i++)
 		json_object_set_new(events, g->ev[i].name,
 				    g->ev[i].fd >= 0 ? json_string("supported")

@@ -40,6 +40,7 @@ sub fixture {
 		kernel_model => { shmem_dirty_deferred => $opt{deferred} ? JSON::PP::true : JSON::PP::false },
 		counters => { tlb_flush_tracepoint => { supported => JSON::PP::true }, interrupts_tlb => JSON::PP::true,
 			      vmstat_nr_tlb => $opt{deferred} ? JSON::PP::true : JSON::PP::false,
+			      $opt{deferred} ? () : (vmstat_nr_tlb_why_not => 'kernel built without CONFIG_DEBUG_TLBFLUSH'),
 			      events => { cycles => '<not supported> (ENOENT: no PMU)', 'task-clock' => 'supported' } },
 		info => { kernel => { release => $kernel, version => '#1 SMP' }, hostname => 'box|1',
 			  cpu => { model => 'Fixture CPU', vendor => 'GenuineFixture', online => 2 },
